@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make check-series: every patch of the series builds in turn (bisectability).
+# Builds each commit base..HEAD of build/linux in a separate worktree and out
+# dir, incrementally and with ccache, so only the first step is slow.
+. "$(dirname "$0")/lib.sh"
+[ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree'"
+WT=$BUILD/series-wt
+mapfile -t commits < <(gitt rev-list --reverse base..HEAD)
+[ ${#commits[@]} -gt 0 ] || { log "check-series: the series is empty"; exit 0; }
+if [ ! -d "$WT" ]; then
+	gitt worktree prune
+	gitt worktree add -q --detach "$WT" base
+fi
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	subj=$(gitt log -1 --format=%s "$c")
+	git -C "$WT" checkout -q --detach "$c"
+	log "check-series: [$i/${#commits[@]}] $subj"
+	KSRC=$WT KOUT=$BUILD/out/series-test "$TOP/tools/kernel.sh" build \
+		|| die "patch $i ('$subj') does not build"
+done
+log "check-series: all ${#commits[@]} patches build"

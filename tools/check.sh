@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# make check: static checks of the series, fast (no kernel build).
+#  - checkpatch.pl --strict on every patch: no error, warning or check
+#  - kernel-doc -Wall on every .c/.h file the series touches: no warning
+#  - both config fragments resolve as written (tinyconfig + fragments)
+# With --ktap FILE, also writes the results as KTAP (make test reports them).
+. "$(dirname "$0")/lib.sh"
+KTAP_OUT=
+[ "${1:-}" = --ktap ] && KTAP_OUT=$2
+[ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree'"
+
+lines=()
+fails=0
+result() { # rc description
+	if [ "$1" = 0 ]; then lines+=("ok $((${#lines[@]} + 1)) $2"); else lines+=("not ok $((${#lines[@]} + 1)) $2"); fails=$((fails + 1)); fi
+	echo "${lines[-1]}"
+}
+
+# checkpatch, per patch
+while read -r p; do
+	out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --terse --no-summary --show-types \
+		"$PATCHES/$p" 2>&1) || true
+	[ -z "$out" ]
+	rc=$?
+	[ $rc = 0 ] || printf '%s\n' "$out" | head -20
+	result $rc "checkpatch --strict $p"
+done < <(series_entries)
+
+# kernel-doc on the C files the series touches
+mapfile -t files < <(gitt diff --name-only --diff-filter=AM base..HEAD -- '*.c' '*.h')
+kd_bad=0
+for f in "${files[@]}"; do
+	out=$(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) || true
+	if [ -n "$out" ]; then printf '%s\n' "$out" | head -20; kd_bad=1; fi
+done
+result $kd_bad "kernel-doc -Wall on ${#files[@]} file(s) the series touches"
+
+# config fragments
+for kind in test debug; do
+	if KIND=$kind "$TOP/tools/kernel.sh" config >"$BUILD/check-config-$kind.log" 2>&1; then
+		result 0 "configs/$kind fragment resolves"
+	else
+		cat "$BUILD/check-config-$kind.log" | tail -15
+		result 1 "configs/$kind fragment resolves"
+	fi
+done
+
+if [ -n "$KTAP_OUT" ]; then
+	{ echo "KTAP version 1"; echo "1..${#lines[@]}"; printf '%s\n' "${lines[@]}"; } >"$KTAP_OUT"
+fi
+[ $fails = 0 ]

@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Common settings and helpers for the tools/ scripts. Sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$TOP/build
+# Downloads and ccache live outside the clone so that a fresh clone (CI) reuses them.
+CACHE=${KSERIES_CACHE:-$HOME/.cache/kseries}
+
+# The pinned base: Debian's linux-source-6.12 package.
+BASE_PKG=linux-source-6.12
+BASE_VERSION=6.12.117-1~deb12u1
+BASE_SHA256=e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+BASE_DIR=$BUILD/base/$BASE_PKG      # pristine unpacked base (STOCK builds)
+TREE=$BUILD/linux                   # git tree: tag "base" + one commit per patch
+PATCHES=$TOP/patches
+
+# Fixed identity and dates make the tree reproducible: the same base and
+# series always give the same commit ids.
+GIT_IDENT_NAME=$(git -C "$TOP" config user.name 2>/dev/null || echo "kseries")
+GIT_IDENT_EMAIL=$(git -C "$TOP" config user.email 2>/dev/null || echo "kseries@localhost")
+BASE_DATE="2024-11-17T00:00:00+0000"
+
+log()  { printf '%s\n' "$*" >&2; }
+warn() { printf '\n*** WARNING: %s\n\n' "$*" >&2; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+gitt() { git -C "$TREE" -c user.name="$GIT_IDENT_NAME" -c user.email="$GIT_IDENT_EMAIL" \
+	-c core.autocrlf=false -c advice.detachedHead=false "$@"; }
+
+# The series entries, in order: non-empty lines of patches/series without comments.
+series_entries() {
+	[ -f "$PATCHES/series" ] || die "patches/series is missing"
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$PATCHES/series"
+}
+
+# sha256 over the series file and every patch it names: what build/linux must hold.
+series_hash() {
+	local p
+	{
+		cat "$PATCHES/series"
+		series_entries | while read -r p; do
+			[ -f "$PATCHES/$p" ] || die "patches/series names '$p', but patches/$p does not exist"
+			cat "$PATCHES/$p"
+		done
+	} | sha256sum | cut -d' ' -f1
+}

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn one guest test run (build/results/<kernel>/) into a verdict.
+
+Every suite's results are KTAP, parsed with the kernel tree's own parser
+(tools/testing/kunit/kunit_parser.py). Besides the suites' own results it
+checks that the guest finished every suite, and that the kernel log holds no
+oops, BUG, WARN, KASAN, lockdep or similar report.
+
+ftrace selftests are judged against the stock baseline (parity): a case that
+passes on stock must pass here; a case that does not pass on stock is counted
+as skipped and must have a reason in baselines/ftrace-stock-reasons.txt.
+With --stock the run *is* the baseline: it is written to baselines/.
+
+The last line printed is 'N passed, N failed, N skipped'; the exit code is 1 if
+anything failed.
+"""
+import argparse
+import contextlib
+import io
+import os
+import re
+import sys
+import time
+
+# Kernel log lines that mean the kernel itself misbehaved.
+KERNEL_PROBLEM = re.compile(
+    r'^\[\s*[0-9.]+\]\s*(?:\[\s*[CT]\d+\]\s*)?'
+    r'(BUG:|WARNING:|Oops|Kernel panic|kernel BUG at|general protection fault|'
+    r'Unable to handle kernel|UBSAN:|KASAN:|KFENCE:|INFO: task .* blocked|'
+    r'INFO: rcu_.* detected stall|watchdog: BUG: soft lockup|'
+    r'possible circular locking|possible recursive locking|inconsistent lock state|'
+    r'suspicious RCU usage|unreferenced object|list_(add|del) corruption|'
+    r'ODEBUG:)')
+
+# Suites that run on the host (tools/check.sh), not in the guest.
+HOST_SUITES = {'check'}
+
+RESULT_LINE = re.compile(r'^\s*(ok|not ok) (\d+) (?:- )?(.*?)(?: # (.*))?$')
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.skipped = 0
+        self.failures = []      # (suite, text)
+        self.notes = []
+
+    def fail(self, suite, text):
+        self.failed += 1
+        self.failures.append((suite, text))
+
+
+def load_parser(src):
+    path = os.path.join(src, 'tools', 'testing', 'kunit')
+    if not os.path.isfile(os.path.join(path, 'kunit_parser.py')):
+        sys.exit(f'summarize: no kunit_parser.py under {path}')
+    sys.path.insert(0, path)
+    import kunit_parser  # pylint: disable=import-outside-toplevel
+    return kunit_parser
+
+
+def parse(kp, lines, quiet=True):
+    """Parse KTAP with kunit_parser; returns the root Test."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+        return kp.parse_run_tests(lines)
+
+
+def leaves(test, prefix=''):
+    """Yield (name, status) for every test case (leaf) below test."""
+    for sub in test.subtests:
+        name = f'{prefix}{sub.name}'
+        if sub.subtests:
+            yield from leaves(sub, name + '.')
+        else:
+            yield name, sub.status
+
+
+def read_lines(path):
+    try:
+        with open(path, errors='replace') as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return None
+
+
+def raw_results(lines):
+    """name -> raw result word (PASS, FAIL, SKIP, XFAIL, UNRESOLVED, TIMEOUT...)."""
+    res = {}
+    for line in lines:
+        m = RESULT_LINE.match(line)
+        if not m:
+            continue
+        ok, _, name, directive = m.groups()
+        word = (directive or '').split(' ')[0].upper()
+        if ok == 'ok':
+            res[name] = {'': 'PASS', 'SKIP': 'SKIP', 'XFAIL': 'XFAIL',
+                         'RETRY-PASS': 'RETRY-PASS'}.get(word, 'PASS')
+        else:
+            res[name] = word if word in ('UNRESOLVED', 'TIMEOUT') else 'FAIL'
+    return res
+
+
+def suite_generic(kp, tally, suite, lines, show):
+    root = parse(kp, lines, quiet=not show)
+    n = 0
+    for name, status in leaves(root):
+        n += 1
+        if status == kp.TestStatus.SUCCESS:
+            tally.passed += 1
+        elif status == kp.TestStatus.SKIPPED:
+            tally.skipped += 1
+        else:
+            tally.fail(suite, f'{name}: {status.name}')
+    if n == 0:
+        tally.fail(suite, 'no test results (KTAP missing or empty)')
+    if root.counts.errors:
+        tally.fail(suite, f'{root.counts.errors} KTAP parse error(s)')
+    return n
+
+
+def load_baseline(path):
+    base = {}
+    for line in read_lines(path) or []:
+        if line.startswith('#') or not line.strip():
+            continue
+        word, name = line.split('\t', 1)
+        base[name] = word
+    return base
+
+
+def load_reasons(path):
+    reasons = {}
+    for line in read_lines(path) or []:
+        if line.startswith('#') or not line.strip():
+            continue
+        name, _, why = line.partition('\t')
+        reasons[name.strip()] = why.strip()
+    return reasons
+
+
+def suite_ftrace(kp, tally, lines, args):
+    root = parse(kp, lines)
+    raw = raw_results(lines)
+    status = dict(leaves(root))
+    if not status:
+        tally.fail('ftrace', 'no test results (KTAP missing or empty)')
+        return
+    retried = [n for n, w in raw.items() if w == 'RETRY-PASS']
+    if retried:
+        tally.notes.append(f'ftrace: passed only on the retry: {", ".join(sorted(retried))}')
+
+    if args.stock:
+        write_baseline(args, raw)
+        reasons = load_reasons(args.reasons)
+        for name, st in status.items():
+            if st == kp.TestStatus.SUCCESS:
+                tally.passed += 1
+            elif name in reasons:
+                tally.skipped += 1
+            elif st == kp.TestStatus.SKIPPED:
+                tally.fail('ftrace', f'{name}: {raw.get(name)} on stock, no reason in '
+                           f'{os.path.relpath(args.reasons)}')
+            else:
+                tally.fail('ftrace', f'{name}: {raw.get(name)} on stock, no reason in '
+                           f'{os.path.relpath(args.reasons)}')
+        return
+
+    base = load_baseline(args.baseline)
+    reasons = load_reasons(args.reasons)
+    if not base:
+        tally.notes.append(f'ftrace: no stock baseline at {os.path.relpath(args.baseline)}: '
+                           'every case must pass')
+    for name, st in status.items():
+        stock = base.get(name)
+        if st == kp.TestStatus.SUCCESS:
+            tally.passed += 1
+            if stock and stock not in ('PASS', 'XFAIL', 'RETRY-PASS'):
+                tally.notes.append(f'ftrace: {name} passes here but is {stock} on stock')
+        elif stock in (None, 'PASS', 'XFAIL', 'RETRY-PASS'):
+            what = 'passes on stock' if stock else 'not in the stock baseline'
+            tally.fail('ftrace', f'{name}: {raw.get(name)} here, {what}')
+        else:
+            tally.skipped += 1
+            if name not in reasons:
+                tally.fail('ftrace', f'{name}: {stock} on stock without a reason in '
+                           f'{os.path.relpath(args.reasons)}')
+    if not args.case:
+        missing = sorted(set(base) - set(status))
+        for name in missing:
+            tally.fail('ftrace', f'{name}: in the stock baseline but did not run')
+
+
+def write_baseline(args, raw):
+    if args.case:
+        tally_note = 'not written: only some cases ran (CASE=...)'
+        print(f'ftrace baseline {tally_note}')
+        return
+    os.makedirs(os.path.dirname(args.baseline), exist_ok=True)
+    with open(args.baseline, 'w') as f:
+        f.write('# ftrace selftest results on the stock kernel, one case (or instance\n'
+                '# variant) per line: PASS, FAIL, UNRESOLVED, SKIP, XFAIL or TIMEOUT.\n'
+                f'# Written by "make test STOCK=1" ({args.kernel}); never edit by hand.\n'
+                '# Reasons for every non-PASS are in ftrace-stock-reasons.txt.\n')
+        for name in sorted(raw):
+            word = 'PASS' if raw[name] == 'RETRY-PASS' else raw[name]
+            f.write(f'{word}\t{name}\n')
+    print(f'ftrace baseline written to {os.path.relpath(args.baseline)} '
+          f'({len(raw)} cases)')
+
+
+def kernel_log_problems(paths):
+    seen = []
+    for path in paths:
+        lines = read_lines(path) or []
+        for line in lines:
+            m = KERNEL_PROBLEM.match(line)
+            if not m:
+                continue
+            text = line.strip()
+            if text not in seen:
+                seen.append(text)
+    return seen
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('results', help='results directory of one guest run')
+    ap.add_argument('--src', required=True, help='kernel source tree (for kunit_parser)')
+    ap.add_argument('--suites', default='kunit,ftrace,tracecmd,kvm')
+    ap.add_argument('--baseline', required=True)
+    ap.add_argument('--reasons', required=True)
+    ap.add_argument('--stock', action='store_true', help='this run is the stock baseline')
+    ap.add_argument('--case', default='', help='only some cases ran')
+    ap.add_argument('--kernel', default='', help='kernel description for the baseline header')
+    ap.add_argument('--verbose', action='store_true')
+    args = ap.parse_args()
+
+    kp = load_parser(args.src)
+    tally = Tally()
+    res = args.results
+    suites = [s for s in args.suites.split(',') if s]
+
+    status = read_lines(os.path.join(res, 'status')) or []
+    ran = {l.split()[0]: l for l in status if ' rc=' in l}
+    if 'done' not in status:
+        tally.fail('guest', 'the guest did not finish its run (crash, hang or timeout): '
+                   'see console.log')
+
+    for suite in suites:
+        before = (tally.passed, tally.failed, tally.skipped)
+        if suite not in ran and suite not in HOST_SUITES:
+            tally.fail(suite, 'did not run to the end')
+        path = os.path.join(res, 'kunit.log' if suite == 'kunit' else f'{suite}.ktap')
+        lines = read_lines(path)
+        if lines is None:
+            tally.fail(suite, f'no results file {os.path.basename(path)}')
+        elif suite == 'ftrace':
+            suite_ftrace(kp, tally, lines, args)
+        else:
+            suite_generic(kp, tally, suite, lines, show=args.verbose)
+        if suite in ran and ' rc=124' in ran[suite]:
+            tally.fail(suite, 'timed out in the guest')
+        d = [a - b for a, b in zip((tally.passed, tally.failed, tally.skipped), before)]
+        print(f'{suite:9s} {d[0]:4d} passed, {d[1]:3d} failed, {d[2]:3d} skipped')
+
+    problems = kernel_log_problems([os.path.join(res, 'console.log'),
+                                    os.path.join(res, 'dmesg.txt')])
+    for p in problems:
+        tally.fail('kernel', p)
+    print(f'{"kernel":9s} {"no" if not problems else len(problems)} oops/BUG/WARN/'
+          'KASAN/lockdep reports in the log')
+
+    for n in tally.notes:
+        print(f'note: {n}')
+    for suite, text in tally.failures:
+        print(f'FAIL [{suite}] {text}')
+    print(f'{tally.passed} passed, {tally.failed} failed, {tally.skipped} skipped')
+    return 1 if tally.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
