@@ -11,12 +11,18 @@ export SUITES ?= kunit,ftrace,tracecmd,kvm
 export CASE ?=
 export ACCEL ?= tcg
 
-.PHONY: help deps tree export check-exported kernel guest-bin check check-series \
-	test run clean distclean
+.PHONY: help deps tree export check-exported kernel guest-bin check check-series selftest \
+	test run exec clean distclean
 
 help:
-	@sed -n 's/^## //p' README.md 2>/dev/null | head -40 || true
-	@echo "targets: deps tree export check-exported kernel check check-series test run clean"
+	@echo "kseries: the series and its harness (README.md)"
+	@echo "  make test            check, build, boot, run every suite; last line 'N passed, N failed'"
+	@echo "  make test STOCK=1    the same on the pristine base; writes baselines/ftrace-stock.txt"
+	@echo "  make test SUITES=ftrace CASE='00basic/*'   one suite, some cases"
+	@echo "  make run             interactive guest shell (a scripted tour without a terminal)"
+	@echo "  make exec SCRIPT=f   boot, run a script of yours in the guest, power off"
+	@echo "  make tree | export | check-exported | kernel [STOCK=1] [KIND=debug]"
+	@echo "  make check | check-series | selftest | clean | distclean"
 
 deps:
 	@tools/deps.sh
@@ -42,6 +48,9 @@ build/guest-bin/kvm_smoke: tests/kvm/kvm_smoke.c
 check: tree
 	@tools/check.sh
 
+selftest: tree
+	@tools/selftest.sh
+
 check-series: tree
 	@tools/check-series.sh
 
@@ -50,6 +59,9 @@ test: tree
 
 run: kernel guest-bin
 	@if [ -t 0 ]; then tools/guest.sh run; else tools/guest.sh tour; fi
+
+exec: kernel guest-bin
+	@tools/guest.sh exec
 
 clean:
 	rm -rf build/out build/results build/guest-bin

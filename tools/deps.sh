@@ -11,6 +11,10 @@ PKGS=(
 	trace-cmd
 )
 
+# EXTRA_PKGS: more packages for a session (and the tooling self-test of a bad name)
+read -r -a extra <<<"${EXTRA_PKGS:-}"
+PKGS+=("${extra[@]}")
+
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")

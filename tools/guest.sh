@@ -3,6 +3,7 @@
 #   guest.sh test  run SUITES (comma-separated) [CASE=...]; results in build/results/<kernel>/
 #   guest.sh run   interactive root shell on the console (a terminal on stdin), else the tour
 #   guest.sh tour  the scripted tour, non-interactive
+#   guest.sh exec  SCRIPT=file: boot, run the script, print its output, power off
 # Environment: STOCK=0|1 KIND=test|debug SUITES CASE ACCEL=tcg|kvm GUEST_TIMEOUT (s) QEMU_MEM SMP
 . "$(dirname "$0")/lib.sh"
 
@@ -12,20 +13,25 @@ KIND=${KIND:-test}
 SUITES=${SUITES:-kunit,ftrace,tracecmd,kvm}
 CASE=${CASE:-}
 ACCEL=${ACCEL:-tcg}
-case "$STOCK" in 0) FLAVOUR=patched; SRC=$TREE ;; 1) FLAVOUR=stock; SRC=$BASE_DIR ;; *) die "STOCK must be 0 or 1" ;; esac
-case "$KIND" in test|debug) ;; *) die "KIND must be test or debug, not '$KIND'" ;; esac
-case "$MODE" in test|run|tour|probe) ;; *) die "unknown mode '$MODE' (test, run or tour)" ;; esac
+validate_vars
+case "$MODE" in test|run|tour|probe|exec) ;; *) die "unknown mode '$MODE' (test, run, tour or exec)" ;; esac
+if [ "$MODE" = exec ]; then
+	[ -n "${SCRIPT:-}" ] && [ -f "$SCRIPT" ] || die "exec: SCRIPT=<file> must name an existing script"
+	SCRIPT=$(readlink -f "$SCRIPT")
+fi
+if [ "$STOCK" = 1 ]; then FLAVOUR=stock; SRC=$BASE_DIR; else FLAVOUR=patched; SRC=$TREE; fi
 OUT=$BUILD/out/$FLAVOUR-$KIND
 KERNEL=$OUT/arch/x86/boot/bzImage
 [ -f "$KERNEL" ] || die "no kernel at ${KERNEL#"$TOP"/}: run 'make kernel$([ "$STOCK" = 1 ] && echo ' STOCK=1')'"
 [ -x "$BUILD/guest-bin/kvm_smoke" ] || die "guest test programs are not built (make guest-bin)"
-for s in ${SUITES//,/ }; do
-	[ -x "$TOP/guest/suites/$s" ] || die "unknown suite '$s' (have: $(ls "$TOP/guest/suites" | grep -v '\.sh$' | tr '\n' ' '))"
-done
 case "$TOP$SRC$CASE" in *[[:space:]]*) die "paths and CASE must not contain white space (kernel command line)" ;; esac
 
+SHARD=${SHARD:-}
+case "$SHARD" in ""|[1-9]/[1-9]) ;; *) die "SHARD must be i/n (for example 2/2), not '$SHARD'" ;; esac
 RES=$BUILD/results/$FLAVOUR-$KIND
 [ "$MODE" = test ] || RES=$BUILD/results/$FLAVOUR-$KIND-$MODE
+[ -n "$SHARD" ] && [ "${SHARD%/*}" != 1 ] && RES=$BUILD/results/$FLAVOUR-$KIND-shard${SHARD%/*}
+LABEL=${SHARD:+[shard $SHARD]}
 rm -rf "$RES"
 mkdir -p "$RES"
 
@@ -33,15 +39,11 @@ mkdir -p "$RES"
 # shows that it works here (on these machines a KVM guest has hung after the BIOS).
 QEMU_ACCEL=(-accel tcg -cpu EPYC)
 if [ "$ACCEL" = kvm ]; then
-	[ -e /dev/kvm ] || die "ACCEL=kvm: /dev/kvm does not exist on this machine; use the default ACCEL=tcg"
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || die "ACCEL=kvm: /dev/kvm is not accessible (permissions)"
-	QEMU_ACCEL=(-accel kvm -cpu host,-vmx,-svm)
+	QEMU_ACCEL=(-accel kvm -cpu max)
 	if [ "$MODE" != probe ]; then
 		ACCEL=kvm GUEST_TIMEOUT=90 "$0" probe >/dev/null 2>&1 \
 			|| die "ACCEL=kvm: a probe boot with KVM did not reach userspace in 90 s; use ACCEL=tcg"
 	fi
-elif [ "$ACCEL" != tcg ]; then
-	die "ACCEL must be tcg or kvm, not '$ACCEL'"
 fi
 
 CMDLINE="console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=262144"
@@ -49,6 +51,8 @@ CMDLINE+=" ro init=$TOP/guest/init panic=-1 slub_nomerge"
 CMDLINE+=" kseries.mode=$MODE kseries.suites=$SUITES kseries.src=$SRC kseries.bin=$BUILD/guest-bin"
 CMDLINE+=" kseries.modroot=$OUT/modroot kseries.top=$TOP"
 [ -n "$CASE" ] && CMDLINE+=" kseries.case=$CASE"
+[ "$MODE" = exec ] && CMDLINE+=" kseries.script=$SCRIPT"
+[ -n "$SHARD" ] && CMDLINE+=" kseries.shard=$SHARD"
 if [ "$MODE" = run ] && [ -t 0 ]; then
 	read -r rows cols < <(stty size 2>/dev/null || echo "24 80")
 	CMDLINE+=" kseries.rows=$rows kseries.cols=$cols"
@@ -70,20 +74,20 @@ case "$MODE" in
 test) T=${GUEST_TIMEOUT:-2700} ;;
 *) T=${GUEST_TIMEOUT:-900} ;;
 esac
-log "guest: booting $FLAVOUR-$KIND ($(cat "$OUT/kernelrelease" 2>/dev/null)), mode $MODE, limit ${T}s"
+log "guest$LABEL: booting $FLAVOUR-$KIND ($(cat "$OUT/kernelrelease" 2>/dev/null)), mode $MODE, suites $SUITES, limit ${T}s"
 t0=$SECONDS
 set +e
 timeout -k 10 "$T" "${QEMU[@]}" -display none -monitor none -serial stdio </dev/null 2>"$RES/qemu.err" \
 	| tr -d '\r' | tee "$RES/console.log" \
-	| if [ "$MODE" = test ]; then grep --line-buffered '^kseries: '; else cat; fi
+	| if [ "$MODE" = test ]; then sed -un "s|^kseries: |kseries$LABEL: |p"; else cat; fi
 rc=${PIPESTATUS[0]}
 set -e
 echo "$rc $((SECONDS - t0))" >"$RES/qemu.rc"
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	log "guest: TIMED OUT after ${T}s and was killed; last console lines:"
+	log "guest$LABEL: TIMED OUT after ${T}s and was killed; last console lines:"
 	tail -25 "$RES/console.log" >&2
 	exit 1
 fi
-[ "$rc" = 0 ] || { log "guest: QEMU exited with status $rc; last console lines:"; tail -25 "$RES/console.log" >&2; exit 1; }
-log "guest: finished in $((SECONDS - t0)) s"
+[ "$rc" = 0 ] || { log "guest$LABEL: QEMU exited with status $rc; last console lines:"; tail -25 "$RES/console.log" >&2; exit 1; }
+log "guest$LABEL: finished in $((SECONDS - t0)) s"
 if [ "$MODE" = probe ]; then grep -q '^kseries: probe ok' "$RES/console.log"; fi

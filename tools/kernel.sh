@@ -7,8 +7,7 @@
 
 STOCK=${STOCK:-0}
 KIND=${KIND:-test}
-case "$KIND" in test|debug) ;; *) die "KIND must be test or debug, not '$KIND'" ;; esac
-case "$STOCK" in 0|1) ;; *) die "STOCK must be 0 or 1, not '$STOCK'" ;; esac
+validate_vars
 
 if [ "$STOCK" = 1 ]; then SRC=$BASE_DIR; FLAVOUR=stock; else SRC=$TREE; FLAVOUR=patched; fi
 OUT=$BUILD/out/$FLAVOUR-$KIND

@@ -46,3 +46,26 @@ series_hash() {
 		done
 	} | sha256sum | cut -d' ' -f1
 }
+
+# Validate the user-facing variables before any work starts.
+validate_vars() {
+	local s
+	case "${STOCK:-0}" in 0|1) ;; *) die "STOCK must be 0 or 1, not '$STOCK'" ;; esac
+	case "${KIND:-test}" in test|debug) ;; *) die "KIND must be test or debug, not '$KIND'" ;; esac
+	for s in ${SUITES//,/ }; do
+		[ -x "$TOP/guest/suites/$s" ] \
+			|| die "unknown suite '$s' in SUITES (have: kunit ftrace tracecmd kvm)"
+	done
+	case "${ACCEL:-tcg}" in
+	tcg) ;;
+	kvm)
+		[ -e "$KVM_DEV" ] || die "ACCEL=kvm: $KVM_DEV does not exist on this machine; use the default ACCEL=tcg"
+		[ -r "$KVM_DEV" ] && [ -w "$KVM_DEV" ] || die "ACCEL=kvm: $KVM_DEV is not accessible (permissions)"
+		;;
+	*) die "ACCEL must be tcg or kvm, not '$ACCEL'" ;;
+	esac
+	case "${CASE:-}" in *[[:space:]]*) die "CASE must not contain white space" ;; esac
+	return 0
+}
+KVM_DEV=${KVM_DEV:-/dev/kvm}
+SUITES=${SUITES:-kunit,ftrace,tracecmd,kvm}

@@ -21,41 +21,64 @@ need_tree() {
 }
 
 cmd_export() {
-	local tmp f n=0
+	local f n=0
 	need_tree
 	if [ -n "$(gitt status --porcelain)" ]; then
 		die "build/linux has uncommitted changes; commit them first (git -C build/linux status)"
 	fi
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	format_series "$tmp"
+	TMPD=$(mktemp -d)
+	trap 'rm -rf "$TMPD"' EXIT
+	format_series "$TMPD"
 	mkdir -p "$PATCHES"
 	rm -f "$PATCHES"/*.patch
 	: >"$PATCHES/series.new"
-	for f in "$tmp"/*.patch; do
+	for f in "$TMPD"/*.patch; do
 		[ -e "$f" ] || continue
 		cp "$f" "$PATCHES/"
 		basename "$f" >>"$PATCHES/series.new"
 		n=$((n + 1))
 	done
 	mv "$PATCHES/series.new" "$PATCHES/series"
-	# The tree now matches patches/: record it so make tree does not re-apply.
+	reapply
 	echo "$BASE_SHA256 $(series_hash)" >"$BUILD/linux.stamp"
-	log "export: $n patch(es) in patches/ (commit them in the project repo)"
+	log "export: $n patch(es) in patches/, build/linux at $(gitt rev-parse --short HEAD)" \
+		"(commit patches/ in the project repo)"
+}
+
+# Rebuild build/linux from the exported patches, as a fresh 'make tree' would
+# (git am, committer = author date, the project's identity), so that commit ids
+# are reproducible. The old HEAD is kept in refs/kseries/pre-export; if the
+# result's tree differs from it, the old HEAD is restored and export fails.
+reapply() {
+	local old p
+	old=$(gitt rev-parse HEAD)
+	gitt update-ref refs/kseries/pre-export "$old"
+	gitt checkout -q -B series base
+	while read -r p; do
+		if ! gitt am -q --committer-date-is-author-date "$PATCHES/$p" >/dev/null 2>&1; then
+			gitt am --abort >/dev/null 2>&1 || true
+			gitt reset -q --hard "$old"
+			die "export: $p does not re-apply with git am; build/linux restored to $old"
+		fi
+	done < <(series_entries)
+	if [ "$(gitt rev-parse 'HEAD^{tree}')" != "$(gitt rev-parse "$old^{tree}")" ]; then
+		gitt reset -q --hard "$old"
+		die "export: re-applied series differs from the tree it came from; build/linux restored to $old"
+	fi
 }
 
 cmd_check_exported() {
-	local tmp f found p
+	local f found p
 	[ -d "$TREE/.git" ] || exit 0          # no tree: nothing unexported
 	need_tree
 	if [ -n "$(gitt status --porcelain)" ]; then
 		echo "build/linux has uncommitted changes ($(gitt status --porcelain | wc -l) paths): commit and 'make export'"
 		exit 1
 	fi
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	format_series "$tmp"
-	for f in "$tmp"/*.patch; do
+	TMPD=$(mktemp -d)
+	trap 'rm -rf "$TMPD"' EXIT
+	format_series "$TMPD"
+	for f in "$TMPD"/*.patch; do
 		[ -e "$f" ] || continue
 		found=
 		for p in "$PATCHES"/*.patch; do

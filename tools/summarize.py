@@ -16,7 +16,6 @@ The last line printed is 'N passed, N failed, N skipped'; the exit code is 1 if
 anything failed.
 """
 import argparse
-import contextlib
 import io
 import os
 import re
@@ -33,8 +32,8 @@ KERNEL_PROBLEM = re.compile(
     r'suspicious RCU usage|unreferenced object|list_(add|del) corruption|'
     r'ODEBUG:)')
 
-# Suites that run on the host (tools/check.sh), not in the guest.
-HOST_SUITES = {'check'}
+# Suites that run on the host (tools/check.sh, tools/selftest.sh), not in the guest.
+HOST_SUITES = {'check', 'harness'}
 
 RESULT_LINE = re.compile(r'^\s*(ok|not ok) (\d+) (?:- )?(.*?)(?: # (.*))?$')
 
@@ -62,10 +61,18 @@ def load_parser(src):
 
 
 def parse(kp, lines, quiet=True):
-    """Parse KTAP with kunit_parser; returns the root Test."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+    """Parse KTAP with kunit_parser; returns the root Test.
+
+    kunit_parser prints a result tree as it goes (as kunit.py shows it); its
+    printer holds its own reference to stdout, so quiet swaps that out."""
+    printer = kp.stdout
+    saved = printer._output  # pylint: disable=protected-access
+    if quiet:
+        printer._output = io.StringIO()  # pylint: disable=protected-access
+    try:
         return kp.parse_run_tests(lines)
+    finally:
+        printer._output = saved  # pylint: disable=protected-access
 
 
 def leaves(test, prefix=''):
@@ -119,6 +126,16 @@ def suite_generic(kp, tally, suite, lines, show):
     if root.counts.errors:
         tally.fail(suite, f'{root.counts.errors} KTAP parse error(s)')
     return n
+
+
+def merge_ktap(parts):
+    """One flat KTAP document from the result lines of several (sharded) runs."""
+    results = [l for part in parts for l in part if RESULT_LINE.match(l)]
+    out = ['KTAP version 1', f'1..{len(results)}']
+    for n, line in enumerate(results, 1):
+        ok, _, name, directive = RESULT_LINE.match(line).groups()
+        out.append(f'{ok} {n} {name}' + (f' # {directive}' if directive else ''))
+    return out
 
 
 def load_baseline(path):
@@ -227,7 +244,9 @@ def kernel_log_problems(paths):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('results', help='results directory of one guest run')
+    ap.add_argument('results', nargs='+',
+                    help='results directories of one test run (one per guest; the first also '
+                    'holds the host suites)')
     ap.add_argument('--src', required=True, help='kernel source tree (for kunit_parser)')
     ap.add_argument('--suites', default='kunit,ftrace,tracecmd,kvm')
     ap.add_argument('--baseline', required=True)
@@ -240,34 +259,38 @@ def main():
 
     kp = load_parser(args.src)
     tally = Tally()
-    res = args.results
+    dirs = args.results
     suites = [s for s in args.suites.split(',') if s]
 
-    status = read_lines(os.path.join(res, 'status')) or []
-    ran = {l.split()[0]: l for l in status if ' rc=' in l}
-    if 'done' not in status:
-        tally.fail('guest', 'the guest did not finish its run (crash, hang or timeout): '
-                   'see console.log')
+    ran = {}
+    for d in dirs:
+        status = read_lines(os.path.join(d, 'status')) or []
+        for l in status:
+            if ' rc=' in l:
+                ran.setdefault(l.split()[0], []).append(l)
+        if 'done' not in status:
+            tally.fail('guest', f'the guest of {os.path.basename(d)} did not finish its run '
+                       '(crash, hang or timeout): see its console.log')
 
     for suite in suites:
         before = (tally.passed, tally.failed, tally.skipped)
         if suite not in ran and suite not in HOST_SUITES:
             tally.fail(suite, 'did not run to the end')
-        path = os.path.join(res, 'kunit.log' if suite == 'kunit' else f'{suite}.ktap')
-        lines = read_lines(path)
-        if lines is None:
-            tally.fail(suite, f'no results file {os.path.basename(path)}')
+        fname = 'kunit.log' if suite == 'kunit' else f'{suite}.ktap'
+        found = [l for l in (read_lines(os.path.join(d, fname)) for d in dirs) if l is not None]
+        if not found:
+            tally.fail(suite, f'no results file {fname}')
         elif suite == 'ftrace':
-            suite_ftrace(kp, tally, lines, args)
+            suite_ftrace(kp, tally, merge_ktap(found), args)
         else:
-            suite_generic(kp, tally, suite, lines, show=args.verbose)
-        if suite in ran and ' rc=124' in ran[suite]:
+            suite_generic(kp, tally, suite, found[0], show=args.verbose)
+        if any(' rc=124' in l for l in ran.get(suite, [])):
             tally.fail(suite, 'timed out in the guest')
         d = [a - b for a, b in zip((tally.passed, tally.failed, tally.skipped), before)]
         print(f'{suite:9s} {d[0]:4d} passed, {d[1]:3d} failed, {d[2]:3d} skipped')
 
-    problems = kernel_log_problems([os.path.join(res, 'console.log'),
-                                    os.path.join(res, 'dmesg.txt')])
+    problems = kernel_log_problems([os.path.join(d, f) for d in dirs
+                                    for f in ('console.log', 'dmesg.txt')])
     for p in problems:
         tally.fail('kernel', p)
     print(f'{"kernel":9s} {"no" if not problems else len(problems)} oops/BUG/WARN/'

@@ -3,6 +3,7 @@
 # summary 'N passed, N failed, N skipped'; the exit code is non-zero on any
 # failure, a guest that did not finish, or a kernel problem in its log.
 . "$(dirname "$0")/lib.sh"
+validate_vars
 t0=$SECONDS
 STOCK=${STOCK:-0}
 KIND=${KIND:-test}
@@ -10,18 +11,40 @@ if [ "$STOCK" = 1 ]; then SRC=$BASE_DIR; FLAVOUR=stock; else SRC=$TREE; FLAVOUR=
 RES=$BUILD/results/$FLAVOUR-$KIND
 mkdir -p "$BUILD/results"
 
-# 1. static checks (results become part of the summary)
+# 1. static checks and the tooling's own tests (results become part of the summary)
 "$TOP/tools/check.sh" --ktap "$BUILD/results/check.ktap" || true
+if [ "${SELFTEST:-1}" = 1 ]; then
+	"$TOP/tools/selftest.sh" --ktap "$BUILD/results/harness.ktap" >"$BUILD/results/harness.log" 2>&1 || true
+	HOST_SUITES=check,harness
+else
+	HOST_SUITES=check
+fi
 # 2. kernel and guest programs
 "$TOP/tools/kernel.sh" build
 make -s -C "$TOP" guest-bin
-# 3. boot and run the suites
+# 3. boot and run the suites. The ftrace selftests are most of the time and a
+# guest keeps about one host core busy, so they are split over FTRACE_SHARDS
+# guests run in parallel: the first also runs the other suites.
+SHARDS=${FTRACE_SHARDS:-2}
+case ",$SUITES," in *,ftrace,*) ;; *) SHARDS=1 ;; esac
+[ -n "${CASE:-}" ] && SHARDS=1
 guest_rc=0
-"$TOP/tools/guest.sh" test || guest_rc=$?
-cp "$BUILD/results/check.ktap" "$RES/" 2>/dev/null || true
+if [ "$SHARDS" -le 1 ]; then
+	"$TOP/tools/guest.sh" test || guest_rc=$?
+else
+	pids=()
+	SHARD=1/$SHARDS "$TOP/tools/guest.sh" test & pids+=($!)
+	for ((i = 2; i <= SHARDS; i++)); do
+		SUITES=ftrace SHARD=$i/$SHARDS "$TOP/tools/guest.sh" test & pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || guest_rc=$?; done
+fi
+RESDIRS=("$RES")
+for ((i = 2; i <= SHARDS; i++)); do RESDIRS+=("$RES-shard$i"); done
+cp "$BUILD/results/check.ktap" "$BUILD/results/harness.ktap" "$BUILD/results/harness.log" "$RES/" 2>/dev/null || true
 # 4. verdict
 sum_rc=0
-python3 "$TOP/tools/summarize.py" "$RES" --src "$SRC" --suites "check,$SUITES" \
+python3 "$TOP/tools/summarize.py" "${RESDIRS[@]}" --src "$SRC" --suites "$HOST_SUITES,$SUITES" \
 	--baseline "$TOP/baselines/ftrace-stock.txt" --reasons "$TOP/baselines/ftrace-stock-reasons.txt" \
 	--kernel "$BASE_PKG $BASE_VERSION, configs/$KIND.config" --case "${CASE:-}" \
 	$([ "$STOCK" = 1 ] && echo --stock) | tee "$RES/summary.txt" || sum_rc=$?

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# make selftest: the tooling itself, on a scratch copy of this project
+# (build/selftest/proj; the unpacked base is shared, build/linux is cloned).
+# Checks that bad input gives a message naming the problem and a non-zero
+# exit, never a half-built tree that a rerun trusts, and that export and tree
+# round-trip to the same commit ids. Prints KTAP; with --ktap FILE writes it too.
+. "$(dirname "$0")/lib.sh"
+set +e    # the checks below expect commands to fail
+KTAP_OUT=
+[ "${1:-}" = --ktap ] && KTAP_OUT=$2
+[ -d "$TREE/.git" ] && [ -d "$BASE_DIR" ] || die "selftest: run 'make tree' first"
+
+S=$BUILD/selftest
+P=$S/proj
+[ "${KEEP:-0}" = 1 ] || rm -rf "$S"
+mkdir -p "$P/build/base"
+# The project as it is in this working copy (tracked files, with their edits).
+(cd "$TOP" && git ls-files -z | xargs -0 cp --parents -t "$P")
+ln -s "$BASE_DIR" "$P/build/base/$BASE_PKG"
+cp "$BUILD/base/.stamp" "$P/build/base/"
+git clone -q --shared -b series "$TREE" "$P/build/linux" 2>/dev/null || git clone -q --shared "$TREE" "$P/build/linux"
+cp "$BUILD/linux.base" "$P/build/"
+cp "$P/patches/series" "$P/patches/series.orig"
+PT=$P/build/linux
+pgit() { git -C "$PT" -c user.name="$GIT_IDENT_NAME" -c user.email="$GIT_IDENT_EMAIL" "$@"; }
+
+lines=()
+fails=0
+result() { # rc description
+	local n=$((${#lines[@]} + 1))
+	if [ "$1" = 0 ]; then lines+=("ok $n $2"); else lines+=("not ok $n $2"); fails=$((fails + 1)); fi
+	echo "${lines[-1]}"
+}
+# expect_fail DESC REGEX CMD...: CMD must exit non-zero and print REGEX
+expect_fail() {
+	local desc=$1 re=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -qE "$re" <<<"$out"; then
+		result 0 "$desc"
+	else
+		printf '# exit %s, output:\n' "$rc"
+		sed 's/^/#   /' <<<"$out" | tail -8
+		result 1 "$desc"
+	fi
+}
+m() { make -s -C "$P" "$@"; }
+
+# tree is up to date in the copy
+m tree >/dev/null 2>&1
+result $? "make tree on the scratch copy is a no-op"
+
+expect_fail "unknown KIND is refused" "KIND must be test or debug" m kernel KIND=bogus
+expect_fail "bad STOCK is refused" "STOCK must be 0 or 1" m test STOCK=2
+expect_fail "unknown suite is refused" "unknown suite 'bogus'" m test SUITES=kunit,bogus
+expect_fail "unknown ACCEL is refused" "ACCEL must be tcg or kvm" m test ACCEL=xen
+expect_fail "ACCEL=kvm without /dev/kvm names the device" "$S/no-kvm does not exist" \
+	env KVM_DEV="$S/no-kvm" make -s -C "$P" test ACCEL=kvm
+expect_fail "unknown make target fails" "No rule to make target" m bogus-target
+expect_fail "a package that cannot be fetched is named" "kseries-no-such-package" \
+	env EXTRA_PKGS=kseries-no-such-package make -s -C "$P" deps
+
+# a series entry with no file: nothing is touched
+head0=$(pgit rev-parse HEAD)
+echo "0001-no-such-file.patch" >>"$P/patches/series"
+expect_fail "a series entry with no file is named" "patches/0001-no-such-file.patch does not exist" m tree
+[ "$(pgit rev-parse HEAD)" = "$head0" ] && [ -f "$P/build/linux.stamp" ]
+result $? "... and build/linux is left as it was"
+cp "$P/patches/series.orig" "$P/patches/series"
+
+# a patch that does not apply: the tree is reset and not trusted by a rerun
+cat >"$P/patches/0001-kseries-does-not-apply.patch" <<'EOF'
+From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
+From: kseries selftest <selftest@localhost>
+Date: Sun, 17 Nov 2024 00:00:00 +0000
+Subject: [PATCH] selftest: a patch that does not apply
+
+---
+ Makefile | 2 +-
+ 1 file changed, 1 insertion(+), 1 deletion(-)
+
+diff --git a/Makefile b/Makefile
+--- a/Makefile
++++ b/Makefile
+@@ -1,3 +1,3 @@
+ # SPDX-License-Identifier: GPL-2.0
+-VERSION = 5
++VERSION = 7
+ PATCHLEVEL = 12
+EOF
+echo "0001-kseries-does-not-apply.patch" >>"$P/patches/series"
+expect_fail "a patch that does not apply is named" "patch 1 \(0001-kseries-does-not-apply.patch\) does not apply" m tree
+[ ! -f "$P/build/linux.stamp" ] && [ "$(pgit rev-parse HEAD)" = "$(pgit rev-parse base)" ] \
+	&& [ -z "$(pgit status --porcelain)" ]
+result $? "... and build/linux is reset to base with no stamp"
+expect_fail "... and a rerun fails the same way instead of trusting the tree" "does not apply" m tree
+rm "$P/patches/0001-kseries-does-not-apply.patch"
+cp "$P/patches/series.orig" "$P/patches/series"
+m tree >/dev/null 2>&1 && [ -f "$P/build/linux.stamp" ]
+result $? "... and with the series fixed, make tree recovers"
+
+# unexported work is detected and protected
+echo "selftest" >>"$PT/README"
+expect_fail "check-exported reports uncommitted changes" "uncommitted changes" m check-exported
+pgit add README
+GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" pgit commit -q -m "selftest: add a file
+
+Signed-off-by: $GIT_IDENT_NAME <$GIT_IDENT_EMAIL>"
+expect_fail "check-exported reports an unexported commit" "'selftest: add a file' is not exported" m check-exported
+echo "0002-other.patch" >>"$P/patches/series"
+: >"$P/patches/0002-other.patch"
+expect_fail "make tree refuses to rebuild over unexported work" "refusing to rebuild" m tree
+[ "$(tail -1 "$PT/README")" = selftest ]
+result $? "... and the work is still there"
+cp "$P/patches/series.orig" "$P/patches/series"
+rm "$P/patches/0002-other.patch"
+
+m export >/dev/null 2>&1 && m check-exported
+result $? "make export, then check-exported passes"
+grep -qx '0001-selftest-add-a-file.patch' "$P/patches/series" && [ -f "$P/patches/0001-selftest-add-a-file.patch" ]
+result $? "... and patches/series lists 0001-selftest-add-a-file.patch"
+exported=$(pgit rev-parse HEAD)
+rm -f "$P/build/linux.stamp"
+m tree >/dev/null 2>&1 && [ "$(pgit rev-parse HEAD)" = "$exported" ]
+result $? "a fresh make tree reproduces the exported commit id ($(cut -c1-12 <<<"$exported"))"
+
+# a corrupted download is detected and removed
+mkdir -p "$S/cache/dl"
+deb=$S/cache/dl/${BASE_PKG}_${BASE_VERSION//:/%3a}_all.deb
+echo corrupt >"$deb"
+expect_fail "a base package with the wrong sha256 is refused" "does not match the pin" \
+	env KSERIES_CACHE="$S/cache" make -s -C "$P" tree
+[ ! -e "$deb" ]
+result $? "... and removed, so a rerun downloads it again"
+
+if [ -n "$KTAP_OUT" ]; then
+	{ echo "KTAP version 1"; echo "1..${#lines[@]}"; printf '%s\n' "${lines[@]}"; } >"$KTAP_OUT"
+fi
+[ "${KEEP:-0}" = 1 ] || rm -rf "$S"
+[ $fails = 0 ]
