@@ -37,7 +37,7 @@ mkdir -p "$RES"
 
 # Accelerator: TCG by default. KVM only on request, and only after a probe boot
 # shows that it works here (on these machines a KVM guest has hung after the BIOS).
-QEMU_ACCEL=(-accel tcg -cpu EPYC)
+QEMU_ACCEL=(-accel "tcg,thread=${TCG_THREAD:-multi}" -cpu EPYC)
 if [ "$ACCEL" = kvm ]; then
 	QEMU_ACCEL=(-accel kvm -cpu max)
 	if [ "$MODE" != probe ]; then
@@ -53,12 +53,13 @@ CMDLINE+=" kseries.modroot=$OUT/modroot kseries.top=$TOP"
 [ -n "$CASE" ] && CMDLINE+=" kseries.case=$CASE"
 [ "$MODE" = exec ] && CMDLINE+=" kseries.script=$SCRIPT"
 [ -n "$SHARD" ] && CMDLINE+=" kseries.shard=$SHARD"
+[ -n "${FTRACE_CASE_TIMEOUT:-}" ] && CMDLINE+=" kseries.case_timeout=$FTRACE_CASE_TIMEOUT"
 if [ "$MODE" = run ] && [ -t 0 ]; then
 	read -r rows cols < <(stty size 2>/dev/null || echo "24 80")
 	CMDLINE+=" kseries.rows=$rows kseries.cols=$cols"
 fi
 
-QEMU=(qemu-system-x86_64 -machine pc -m "${QEMU_MEM:-2G}" -smp "${SMP:-2}" "${QEMU_ACCEL[@]}"
+QEMU=(qemu-system-x86_64 -machine pc -m "${QEMU_MEM:-2G}" -smp "${SMP:-1}" "${QEMU_ACCEL[@]}"
 	-no-reboot -kernel "$KERNEL" -append "$CMDLINE"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root
@@ -71,7 +72,7 @@ if [ "$MODE" = run ]; then
 fi
 
 case "$MODE" in
-test) T=${GUEST_TIMEOUT:-2700} ;;
+test) T=${GUEST_TIMEOUT:-4500} ;;
 *) T=${GUEST_TIMEOUT:-900} ;;
 esac
 log "guest$LABEL: booting $FLAVOUR-$KIND ($(cat "$OUT/kernelrelease" 2>/dev/null)), mode $MODE, suites $SUITES, limit ${T}s"
@@ -90,4 +91,17 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 fi
 [ "$rc" = 0 ] || { log "guest$LABEL: QEMU exited with status $rc; last console lines:"; tail -25 "$RES/console.log" >&2; exit 1; }
 log "guest$LABEL: finished in $((SECONDS - t0)) s"
-if [ "$MODE" = probe ]; then grep -q '^kseries: probe ok' "$RES/console.log"; fi
+# QEMU exits 0 on a kernel panic too (panic=-1, -no-reboot): a mode that did not
+# reach its end marker failed. Test mode is judged by tools/summarize.py.
+case "$MODE" in
+probe) marker='^kseries: probe ok' ;;
+tour) marker='^kseries: tour done' ;;
+exec) marker='^kseries: exec: exit status' ;;
+*) marker= ;;
+esac
+if [ -n "$marker" ] && ! grep -q "$marker" "$RES/console.log"; then
+	log "guest$LABEL: the $MODE run did not finish (kernel panic or crash?); see ${RES#"$TOP"/}/console.log"
+	grep -E '\] (Oops|BUG:|Kernel panic|WARNING:)' "$RES/console.log" | head -5 >&2
+	exit 1
+fi
+[ "$MODE" != exec ] || grep -q '^kseries: exec: exit status 0' "$RES/console.log"
