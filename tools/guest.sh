@@ -39,7 +39,7 @@ mkdir -p "$RES"
 # shows that it works here (on these machines a KVM guest has hung after the BIOS).
 QEMU_ACCEL=(-accel "tcg,thread=${TCG_THREAD:-multi}" -cpu EPYC)
 if [ "$ACCEL" = kvm ]; then
-	QEMU_ACCEL=(-accel kvm -cpu max)
+	QEMU_ACCEL=(-accel kvm -cpu EPYC)
 	if [ "$MODE" != probe ]; then
 		ACCEL=kvm GUEST_TIMEOUT=90 "$0" probe >/dev/null 2>&1 \
 			|| die "ACCEL=kvm: a probe boot with KVM did not reach userspace in 90 s; use ACCEL=tcg"
@@ -79,7 +79,7 @@ log "guest$LABEL: booting $FLAVOUR-$KIND ($(cat "$OUT/kernelrelease" 2>/dev/null
 t0=$SECONDS
 set +e
 timeout -k 10 "$T" "${QEMU[@]}" -display none -monitor none -serial stdio </dev/null 2>"$RES/qemu.err" \
-	| tr -d '\r' | tee "$RES/console.log" \
+	| sed -u 's/\r$//' | tee "$RES/console.log" \
 	| if [ "$MODE" = test ]; then sed -un "s|^kseries: |kseries$LABEL: |p"; else cat; fi
 rc=${PIPESTATUS[0]}
 set -e

@@ -172,6 +172,7 @@ def suite_ftrace(kp, tally, lines, args):
     if args.stock:
         write_baseline(args, raw)
         reasons = load_reasons(args.reasons)
+        reasons.update(load_reasons(args.exclude))
         for name, st in status.items():
             if st == kp.TestStatus.SUCCESS:
                 tally.passed += 1
@@ -187,6 +188,7 @@ def suite_ftrace(kp, tally, lines, args):
 
     base = load_baseline(args.baseline)
     reasons = load_reasons(args.reasons)
+    reasons.update(load_reasons(args.exclude))
     if not base:
         tally.notes.append(f'ftrace: no stock baseline at {os.path.relpath(args.baseline)}: '
                            'every case must pass')
@@ -251,6 +253,7 @@ def main():
     ap.add_argument('--suites', default='kunit,ftrace,tracecmd,kvm')
     ap.add_argument('--baseline', required=True)
     ap.add_argument('--reasons', required=True)
+    ap.add_argument('--exclude', required=True, help='cases not run, with their reasons')
     ap.add_argument('--stock', action='store_true', help='this run is the stock baseline')
     ap.add_argument('--case', default='', help='only some cases ran')
     ap.add_argument('--kernel', default='', help='kernel description for the baseline header')

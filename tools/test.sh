@@ -46,6 +46,7 @@ cp "$BUILD/results/check.ktap" "$BUILD/results/harness.ktap" "$BUILD/results/har
 sum_rc=0
 python3 "$TOP/tools/summarize.py" "${RESDIRS[@]}" --src "$SRC" --suites "$HOST_SUITES,$SUITES" \
 	--baseline "$TOP/baselines/ftrace-stock.txt" --reasons "$TOP/baselines/ftrace-stock-reasons.txt" \
+	--exclude "$TOP/baselines/ftrace-exclude.txt" \
 	--kernel "$BASE_PKG $BASE_VERSION, configs/$KIND.config" --case "${CASE:-}" \
 	$([ "$STOCK" = 1 ] && echo --stock) | tee "$RES/summary.txt" || sum_rc=$?
 log "test: $FLAVOUR-$KIND took $((SECONDS - t0)) s (results in ${RES#"$TOP"/})"
