@@ -9,6 +9,9 @@ PKGS=(
 	# guest: QEMU, and the userland the guest borrows from this machine over 9p
 	qemu-system-x86 bash coreutils findutils grep sed gawk util-linux procps
 	trace-cmd
+	# what ftrace selftests call: ping (9 inter-event cases ping 127.0.0.1),
+	# checkbashisms (selftest/bashisms.tc), ip (bring up lo)
+	iputils-ping devscripts iproute2
 )
 
 # EXTRA_PKGS: more packages for a session (and the tooling self-test of a bad name)
