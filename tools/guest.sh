@@ -59,6 +59,7 @@ if [ "$MODE" = run ] && [ -t 0 ]; then
 	CMDLINE+=" kseries.rows=$rows kseries.cols=$cols"
 fi
 
+# shellcheck disable=SC2054  # the commas are QEMU's option syntax
 QEMU=(qemu-system-x86_64 -machine pc -m "${QEMU_MEM:-2G}" -smp "${SMP:-1}" "${QEMU_ACCEL[@]}"
 	-no-reboot -kernel "$KERNEL" -append "$CMDLINE"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap

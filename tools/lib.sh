@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the settings are used by the scripts that source this
 # Common settings and helpers for the tools/ scripts. Sourced, not run.
 
 set -euo pipefail
@@ -6,7 +7,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
 # Downloads and ccache live outside the clone so that a fresh clone (CI) reuses them.
-CACHE=${KSERIES_CACHE:-$HOME/.cache/kseries}
+CACHE=${KSERIES_CACHE:-${HOME:-/root}/.cache/kseries}
 
 # The pinned base: Debian's linux-source-6.12 package.
 BASE_PKG=linux-source-6.12

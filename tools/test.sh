@@ -44,11 +44,13 @@ for ((i = 2; i <= SHARDS; i++)); do RESDIRS+=("$RES-shard$i"); done
 cp "$BUILD/results/check.ktap" "$BUILD/results/harness.ktap" "$BUILD/results/harness.log" "$RES/" 2>/dev/null || true
 # 4. verdict
 sum_rc=0
+STOCK_ARG=()
+[ "$STOCK" = 1 ] && STOCK_ARG=(--stock)
 python3 "$TOP/tools/summarize.py" "${RESDIRS[@]}" --src "$SRC" --suites "$HOST_SUITES,$SUITES" \
 	--baseline "$TOP/baselines/ftrace-stock.txt" --reasons "$TOP/baselines/ftrace-stock-reasons.txt" \
 	--exclude "$TOP/baselines/ftrace-exclude.txt" \
 	--kernel "$BASE_PKG $BASE_VERSION, configs/$KIND.config" --case "${CASE:-}" \
-	$([ "$STOCK" = 1 ] && echo --stock) | tee "$RES/summary.txt" || sum_rc=$?
+	"${STOCK_ARG[@]}" | tee "$RES/summary.txt" || sum_rc=$?
 log "test: $FLAVOUR-$KIND took $((SECONDS - t0)) s (results in ${RES#"$TOP"/})"
 tail -1 "$RES/summary.txt"
 [ $guest_rc = 0 ] && [ $sum_rc = 0 ]

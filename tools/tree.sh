@@ -53,7 +53,7 @@ unpack_base() {
 	dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$tmp" "./usr/src/$BASE_PKG.tar.xz" \
 		|| die "cannot extract /usr/src/$BASE_PKG.tar.xz from $DEB"
 	tar -x -C "$tmp" -f "$tmp/usr/src/$BASE_PKG.tar.xz" || die "cannot unpack $BASE_PKG.tar.xz"
-	rm -rf "$tmp/usr"
+	rm -rf "${tmp:?}/usr"
 	[ -f "$tmp/$BASE_PKG/Makefile" ] || die "unexpected layout in $BASE_PKG.tar.xz"
 	echo "$want" >"$tmp/.stamp"
 	mv "$tmp" "$BUILD/base"
