@@ -3,6 +3,7 @@
 #  - checkpatch.pl --strict on every patch: no error, warning or check
 #  - kernel-doc -Wall on every .c/.h file the series touches: no warning
 #  - both config fragments resolve as written (tinyconfig + fragments)
+#  - shellcheck on the harness's own scripts
 # With --ktap FILE, also writes the results as KTAP (make test reports them).
 . "$(dirname "$0")/lib.sh"
 KTAP_OUT=
@@ -34,6 +35,13 @@ for f in "${files[@]}"; do
 	if [ -n "$out" ]; then printf '%s\n' "$out" | head -20; kd_bad=1; fi
 done
 result $kd_bad "kernel-doc -Wall on ${#files[@]} file(s) the series touches"
+
+# the harness's own shell scripts
+rc=0
+out=$(cd "$TOP" && shellcheck -x -S warning tools/*.sh guest/init guest/run-suites guest/suites/* \
+	guest/tour guest/banner .ci/run 2>&1) || rc=$?
+[ $rc = 0 ] || printf '%s\n' "$out" | head -20
+result $rc "shellcheck -S warning on the harness scripts"
 
 # config fragments
 for kind in test debug; do

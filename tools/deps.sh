@@ -5,7 +5,7 @@
 PKGS=(
 	# kernel build
 	build-essential flex bison bc libelf-dev libssl-dev cpio kmod dwarves ccache
-	python3 perl git xz-utils rsync
+	python3 perl git xz-utils rsync shellcheck
 	# guest: QEMU, and the userland the guest borrows from this machine over 9p
 	qemu-system-x86 bash coreutils findutils grep sed gawk util-linux procps
 	trace-cmd
