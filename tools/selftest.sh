@@ -134,6 +134,34 @@ expect_fail "a base package with the wrong sha256 is refused" "does not match th
 [ ! -e "$deb" ]
 result $? "... and removed, so a rerun downloads it again"
 
+# the verdict: tools/summarize.py on small synthetic results
+F=$S/fake
+mkdir -p "$F/res"
+printf 'ftrace rc=0 seconds=1\ndone\n' >"$F/res/status"
+printf 'KTAP version 1\n1..2\nok 1 a.tc\nok 2 b.tc\n' >"$F/res/ftrace.ktap"
+printf '[    1.000000] Linux version x\n' >"$F/res/dmesg.txt"
+printf 'PASS\ta.tc\nPASS\tb.tc\n' >"$F/base.txt"
+: >"$F/reasons.txt"
+summ() { python3 "$TOP/tools/summarize.py" "$F/res" --src "$TREE" --suites ftrace \
+	--baseline "$F/base.txt" --reasons "$F/reasons.txt" --exclude "$F/reasons.txt"; }
+out=$(summ 2>&1)
+[ $? = 0 ] && [ "$(tail -1 <<<"$out")" = "2 passed, 0 failed, 0 skipped" ]
+result $? "summarize: a clean run passes, last line '2 passed, 0 failed, 0 skipped'"
+sed -i 's/^ok 2 b.tc/not ok 2 b.tc/' "$F/res/ftrace.ktap"
+expect_fail "summarize: a case that passes on stock and fails here fails the run" \
+	"b.tc: FAIL here, passes on stock" summ
+printf 'FAIL\tb.tc\n' >>"$F/base.txt"
+sed -i '/^PASS\tb.tc/d' "$F/base.txt"
+expect_fail "summarize: a stock failure without a reason fails the run" "b.tc: FAIL on stock without a reason" summ
+printf 'b.tc\tknown\n' >"$F/reasons.txt"
+out=$(summ 2>&1)
+[ $? = 0 ] && [ "$(tail -1 <<<"$out")" = "1 passed, 0 failed, 1 skipped" ]
+result $? "summarize: a stock failure with a reason is counted as skipped"
+printf '[    2.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1\n' >>"$F/res/dmesg.txt"
+expect_fail "summarize: a WARNING in the kernel log fails the run" "FAIL \[kernel\].*WARNING" summ
+sed -i '/^done$/d' "$F/res/status"
+expect_fail "summarize: a guest that did not finish fails the run" "did not finish" summ
+
 if [ -n "$KTAP_OUT" ]; then
 	{ echo "KTAP version 1"; echo "1..${#lines[@]}"; printf '%s\n' "${lines[@]}"; } >"$KTAP_OUT"
 fi
