@@ -10,12 +10,7 @@ KTAP_OUT=
 [ "${1:-}" = --ktap ] && KTAP_OUT=$2
 [ -d "$TREE/.git" ] || die "build/linux does not exist: run 'make tree'"
 
-lines=()
-fails=0
-result() { # rc description
-	if [ "$1" = 0 ]; then lines+=("ok $((${#lines[@]} + 1)) $2"); else lines+=("not ok $((${#lines[@]} + 1)) $2"); fails=$((fails + 1)); fi
-	echo "${lines[-1]}"
-}
+. "$TOP/guest/suites/ktap.sh"
 
 # checkpatch, per patch
 while read -r p; do
@@ -24,7 +19,7 @@ while read -r p; do
 	[ -z "$out" ]
 	rc=$?
 	[ $rc = 0 ] || printf '%s\n' "$out" | head -20
-	result $rc "checkpatch --strict $p"
+	ktap_result $rc "checkpatch --strict $p"
 done < <(series_entries)
 
 # kernel-doc on the C files the series touches
@@ -34,26 +29,24 @@ for f in "${files[@]}"; do
 	out=$(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$f" 2>&1) || true
 	if [ -n "$out" ]; then printf '%s\n' "$out" | head -20; kd_bad=1; fi
 done
-result $kd_bad "kernel-doc -Wall on ${#files[@]} file(s) the series touches"
+ktap_result $kd_bad "kernel-doc -Wall on ${#files[@]} file(s) the series touches"
 
 # the harness's own shell scripts
 rc=0
 out=$(cd "$TOP" && shellcheck -x -S warning tools/*.sh guest/init guest/run-suites guest/suites/* \
 	guest/tour guest/banner .ci/run 2>&1) || rc=$?
 [ $rc = 0 ] || printf '%s\n' "$out" | head -20
-result $rc "shellcheck -S warning on the harness scripts"
+ktap_result $rc "shellcheck -S warning on the harness scripts"
 
 # config fragments
 for kind in test debug; do
 	if KIND=$kind "$TOP/tools/kernel.sh" config >"$BUILD/check-config-$kind.log" 2>&1; then
-		result 0 "configs/$kind fragment resolves"
+		ktap_result 0 "configs/$kind fragment resolves"
 	else
 		cat "$BUILD/check-config-$kind.log" | tail -15
-		result 1 "configs/$kind fragment resolves"
+		ktap_result 1 "configs/$kind fragment resolves"
 	fi
 done
 
-if [ -n "$KTAP_OUT" ]; then
-	{ echo "KTAP version 1"; echo "1..${#lines[@]}"; printf '%s\n' "${lines[@]}"; } >"$KTAP_OUT"
-fi
-[ $fails = 0 ]
+[ -z "$KTAP_OUT" ] || ktap_write "$KTAP_OUT"
+[ $KTAP_FAILS = 0 ]

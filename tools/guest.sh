@@ -19,8 +19,7 @@ if [ "$MODE" = exec ]; then
 	[ -n "${SCRIPT:-}" ] && [ -f "$SCRIPT" ] || die "exec: SCRIPT=<file> must name an existing script"
 	SCRIPT=$(readlink -f "$SCRIPT")
 fi
-if [ "$STOCK" = 1 ]; then FLAVOUR=stock; SRC=$BASE_DIR; else FLAVOUR=patched; SRC=$TREE; fi
-OUT=$BUILD/out/$FLAVOUR-$KIND
+select_kernel
 KERNEL=$OUT/arch/x86/boot/bzImage
 [ -f "$KERNEL" ] || die "no kernel at ${KERNEL#"$TOP"/}: run 'make kernel$([ "$STOCK" = 1 ] && echo ' STOCK=1')'"
 [ -x "$BUILD/guest-bin/kvm_smoke" ] || die "guest test programs are not built (make guest-bin)"

@@ -9,8 +9,7 @@ STOCK=${STOCK:-0}
 KIND=${KIND:-test}
 validate_vars
 
-if [ "$STOCK" = 1 ]; then SRC=$BASE_DIR; FLAVOUR=stock; else SRC=$TREE; FLAVOUR=patched; fi
-OUT=$BUILD/out/$FLAVOUR-$KIND
+select_kernel
 # tools/check-series.sh builds a worktree of its own
 [ -n "${KSRC:-}" ] && { SRC=$KSRC; FLAVOUR=series; }
 [ -n "${KOUT:-}" ] && OUT=$KOUT

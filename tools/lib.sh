@@ -68,5 +68,11 @@ validate_vars() {
 	case "${CASE:-}" in *[[:space:]]*) die "CASE must not contain white space" ;; esac
 	return 0
 }
+# The kernel STOCK and KIND name: its source (pristine base or build/linux),
+# its flavour and its out-of-tree build directory.
+select_kernel() {
+	if [ "${STOCK:-0}" = 1 ]; then SRC=$BASE_DIR; FLAVOUR=stock; else SRC=$TREE; FLAVOUR=patched; fi
+	OUT=$BUILD/out/$FLAVOUR-${KIND:-test}
+}
 KVM_DEV=${KVM_DEV:-/dev/kvm}
 SUITES=${SUITES:-kunit,ftrace,tracecmd,kvm}

@@ -12,7 +12,7 @@ KTAP_OUT=
 
 S=$BUILD/selftest
 P=$S/proj
-[ "${KEEP:-0}" = 1 ] || rm -rf "$S"
+rm -rf "$S"
 mkdir -p "$P/build/base"
 # The project as it is in this working copy (tracked files, with their edits).
 (cd "$TOP" && git ls-files -z | xargs -0 cp --parents -t "$P")
@@ -24,13 +24,7 @@ cp "$P/patches/series" "$P/patches/series.orig"
 PT=$P/build/linux
 pgit() { git -C "$PT" -c user.name="$GIT_IDENT_NAME" -c user.email="$GIT_IDENT_EMAIL" "$@"; }
 
-lines=()
-fails=0
-result() { # rc description
-	local n=$((${#lines[@]} + 1))
-	if [ "$1" = 0 ]; then lines+=("ok $n $2"); else lines+=("not ok $n $2"); fails=$((fails + 1)); fi
-	echo "${lines[-1]}"
-}
+. "$TOP/guest/suites/ktap.sh"
 # expect_fail DESC REGEX CMD...: CMD must exit non-zero and print REGEX
 expect_fail() {
 	local desc=$1 re=$2 out rc
@@ -38,18 +32,18 @@ expect_fail() {
 	out=$("$@" 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ] && grep -qE "$re" <<<"$out"; then
-		result 0 "$desc"
+		ktap_result 0 "$desc"
 	else
 		printf '# exit %s, output:\n' "$rc"
 		sed 's/^/#   /' <<<"$out" | tail -8
-		result 1 "$desc"
+		ktap_result 1 "$desc"
 	fi
 }
 m() { make -s -C "$P" "$@"; }
 
 # tree is up to date in the copy
 m tree >/dev/null 2>&1
-result $? "make tree on the scratch copy is a no-op"
+ktap_result $? "make tree on the scratch copy is a no-op"
 
 expect_fail "unknown KIND is refused" "KIND must be test or debug" m kernel KIND=bogus
 expect_fail "bad STOCK is refused" "STOCK must be 0 or 1" m test STOCK=2
@@ -66,7 +60,7 @@ head0=$(pgit rev-parse HEAD)
 echo "0001-no-such-file.patch" >>"$P/patches/series"
 expect_fail "a series entry with no file is named" "patches/0001-no-such-file.patch does not exist" m tree
 [ "$(pgit rev-parse HEAD)" = "$head0" ] && [ -f "$P/build/linux.stamp" ]
-result $? "... and build/linux is left as it was"
+ktap_result $? "... and build/linux is left as it was"
 cp "$P/patches/series.orig" "$P/patches/series"
 
 # a patch that does not apply: the tree is reset and not trusted by a rerun
@@ -93,12 +87,12 @@ echo "0001-kseries-does-not-apply.patch" >>"$P/patches/series"
 expect_fail "a patch that does not apply is named" "patch 1 \(0001-kseries-does-not-apply.patch\) does not apply" m tree
 [ ! -f "$P/build/linux.stamp" ] && [ "$(pgit rev-parse HEAD)" = "$(pgit rev-parse base)" ] \
 	&& [ -z "$(pgit status --porcelain)" ]
-result $? "... and build/linux is reset to base with no stamp"
+ktap_result $? "... and build/linux is reset to base with no stamp"
 expect_fail "... and a rerun fails the same way instead of trusting the tree" "does not apply" m tree
 rm "$P/patches/0001-kseries-does-not-apply.patch"
 cp "$P/patches/series.orig" "$P/patches/series"
 m tree >/dev/null 2>&1 && [ -f "$P/build/linux.stamp" ]
-result $? "... and with the series fixed, make tree recovers"
+ktap_result $? "... and with the series fixed, make tree recovers"
 
 # unexported work is detected and protected
 echo "selftest" >>"$PT/README"
@@ -112,18 +106,18 @@ echo "0002-other.patch" >>"$P/patches/series"
 : >"$P/patches/0002-other.patch"
 expect_fail "make tree refuses to rebuild over unexported work" "refusing to rebuild" m tree
 [ "$(tail -1 "$PT/README")" = selftest ]
-result $? "... and the work is still there"
+ktap_result $? "... and the work is still there"
 cp "$P/patches/series.orig" "$P/patches/series"
 rm "$P/patches/0002-other.patch"
 
 m export >/dev/null 2>&1 && m check-exported
-result $? "make export, then check-exported passes"
+ktap_result $? "make export, then check-exported passes"
 grep -qx '0001-selftest-add-a-file.patch' "$P/patches/series" && [ -f "$P/patches/0001-selftest-add-a-file.patch" ]
-result $? "... and patches/series lists 0001-selftest-add-a-file.patch"
+ktap_result $? "... and patches/series lists 0001-selftest-add-a-file.patch"
 exported=$(pgit rev-parse HEAD)
 rm -f "$P/build/linux.stamp"
 m tree >/dev/null 2>&1 && [ "$(pgit rev-parse HEAD)" = "$exported" ]
-result $? "a fresh make tree reproduces the exported commit id ($(cut -c1-12 <<<"$exported"))"
+ktap_result $? "a fresh make tree reproduces the exported commit id ($(cut -c1-12 <<<"$exported"))"
 
 # a corrupted download is detected and removed
 mkdir -p "$S/cache/dl"
@@ -132,7 +126,7 @@ echo corrupt >"$deb"
 expect_fail "a base package with the wrong sha256 is refused" "does not match the pin" \
 	env KSERIES_CACHE="$S/cache" make -s -C "$P" tree
 [ ! -e "$deb" ]
-result $? "... and removed, so a rerun downloads it again"
+ktap_result $? "... and removed, so a rerun downloads it again"
 
 # the verdict: tools/summarize.py on small synthetic results
 F=$S/fake
@@ -146,7 +140,7 @@ summ() { python3 "$TOP/tools/summarize.py" "$F/res" --src "$TREE" --suites ftrac
 	--baseline "$F/base.txt" --reasons "$F/reasons.txt" --exclude "$F/reasons.txt"; }
 out=$(summ 2>&1)
 [ $? = 0 ] && [ "$(tail -1 <<<"$out")" = "2 passed, 0 failed, 0 skipped" ]
-result $? "summarize: a clean run passes, last line '2 passed, 0 failed, 0 skipped'"
+ktap_result $? "summarize: a clean run passes, last line '2 passed, 0 failed, 0 skipped'"
 sed -i 's/^ok 2 b.tc/not ok 2 b.tc/' "$F/res/ftrace.ktap"
 expect_fail "summarize: a case that passes on stock and fails here fails the run" \
 	"b.tc: FAIL here, passes on stock" summ
@@ -156,14 +150,12 @@ expect_fail "summarize: a stock failure without a reason fails the run" "b.tc: F
 printf 'b.tc\tknown\n' >"$F/reasons.txt"
 out=$(summ 2>&1)
 [ $? = 0 ] && [ "$(tail -1 <<<"$out")" = "1 passed, 0 failed, 1 skipped" ]
-result $? "summarize: a stock failure with a reason is counted as skipped"
+ktap_result $? "summarize: a stock failure with a reason is counted as skipped"
 printf '[    2.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1\n' >>"$F/res/dmesg.txt"
 expect_fail "summarize: a WARNING in the kernel log fails the run" "FAIL \[kernel\].*WARNING" summ
 sed -i '/^done$/d' "$F/res/status"
 expect_fail "summarize: a guest that did not finish fails the run" "did not finish" summ
 
-if [ -n "$KTAP_OUT" ]; then
-	{ echo "KTAP version 1"; echo "1..${#lines[@]}"; printf '%s\n' "${lines[@]}"; } >"$KTAP_OUT"
-fi
+[ -z "$KTAP_OUT" ] || ktap_write "$KTAP_OUT"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$S"
-[ $fails = 0 ]
+[ $KTAP_FAILS = 0 ]

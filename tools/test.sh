@@ -7,7 +7,7 @@ validate_vars
 t0=$SECONDS
 STOCK=${STOCK:-0}
 KIND=${KIND:-test}
-if [ "$STOCK" = 1 ]; then SRC=$BASE_DIR; FLAVOUR=stock; else SRC=$TREE; FLAVOUR=patched; fi
+select_kernel
 RES=$BUILD/results/$FLAVOUR-$KIND
 mkdir -p "$BUILD/results"
 
