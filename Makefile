@@ -12,7 +12,7 @@ export CASE ?=
 export ACCEL ?= tcg
 
 .PHONY: help deps tree export check-exported kernel guest-bin check check-series selftest \
-	test run exec clean distclean
+	test run exec bench clean distclean
 
 help:
 	@echo "kseries: the series and its harness (README.md)"
@@ -21,6 +21,7 @@ help:
 	@echo "  make test SUITES=ftrace CASE='00basic/*'   one suite, some cases"
 	@echo "  make run             interactive guest shell (a scripted tour without a terminal)"
 	@echo "  make exec SCRIPT=f   boot, run a script of yours in the guest, power off"
+	@echo "  make bench           stock vs patched memory and latency table; data, plots in build/bench"
 	@echo "  make tree | export | check-exported | kernel [STOCK=1] [KIND=debug]"
 	@echo "  make check | check-series | selftest | clean | distclean"
 
@@ -39,9 +40,9 @@ check-exported:
 kernel: tree
 	@tools/kernel.sh build
 
-guest-bin: build/guest-bin/kvm_smoke
+guest-bin: build/guest-bin/kvm_smoke build/guest-bin/kvm_hold
 
-build/guest-bin/kvm_smoke: tests/kvm/kvm_smoke.c
+build/guest-bin/%: tests/kvm/%.c
 	@mkdir -p $(@D)
 	gcc -O2 -Wall -Wextra -Werror -o $@ $<
 
@@ -63,8 +64,11 @@ run: kernel guest-bin
 exec: kernel guest-bin
 	@tools/guest.sh exec
 
+bench: tree
+	@tools/bench.sh
+
 clean:
-	rm -rf build/out build/results build/guest-bin
+	rm -rf build/out build/results build/guest-bin build/bench
 
 distclean:
 	@tools/series.sh check-exported || { echo "refusing: build/linux holds unexported work"; exit 1; }

@@ -33,7 +33,7 @@ ktap_result $kd_bad "kernel-doc -Wall on ${#files[@]} file(s) the series touches
 
 # the harness's own shell scripts
 rc=0
-out=$(cd "$TOP" && shellcheck -x -S warning tools/*.sh guest/init guest/run-suites guest/suites/* \
+out=$(cd "$TOP" && shellcheck -x -S warning tools/*.sh guest/init guest/run-suites guest/bench guest/suites/* \
 	guest/tour guest/banner .ci/run 2>&1) || rc=$?
 [ $rc = 0 ] || printf '%s\n' "$out" | head -20
 ktap_result $rc "shellcheck -S warning on the harness scripts"

@@ -12,6 +12,8 @@ PKGS=(
 	# what ftrace selftests call: ping (9 inter-event cases ping 127.0.0.1),
 	# checkbashisms (selftest/bashisms.tc), ip (bring up lo)
 	iputils-ping devscripts iproute2
+	# make bench: plots
+	gnuplot-nox
 )
 
 # EXTRA_PKGS: more packages for a session (and the tooling self-test of a bad name)

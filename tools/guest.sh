@@ -4,6 +4,8 @@
 #   guest.sh run   interactive root shell on the console (a terminal on stdin), else the tour
 #   guest.sh tour  the scripted tour, non-interactive
 #   guest.sh exec  SCRIPT=file: boot, run the script, print its output, power off
+#   guest.sh bench BENCH_PASS=main|attr [BENCH_REPS=n]: the benchmark scenarios
+#                  (guest/bench); raw data in build/results/<kernel>-bench-<pass>/
 # Environment: STOCK=0|1 KIND=test|debug SUITES CASE ACCEL=tcg|kvm GUEST_TIMEOUT (s) QEMU_MEM SMP
 . "$(dirname "$0")/lib.sh"
 
@@ -14,7 +16,11 @@ SUITES=${SUITES:-kunit,ftrace,tracecmd,kvm}
 CASE=${CASE:-}
 ACCEL=${ACCEL:-tcg}
 validate_vars
-case "$MODE" in test|run|tour|probe|exec) ;; *) die "unknown mode '$MODE' (test, run, tour or exec)" ;; esac
+case "$MODE" in test|run|tour|probe|exec|bench) ;; *) die "unknown mode '$MODE' (test, run, tour, exec or bench)" ;; esac
+if [ "$MODE" = bench ]; then
+	case "${BENCH_PASS:-}" in main|attr) ;; *) die "bench: BENCH_PASS must be main or attr, not '${BENCH_PASS:-}'" ;; esac
+	case "${BENCH_REPS:-15}" in ''|*[!0-9]*|0) die "BENCH_REPS must be a positive number, not '$BENCH_REPS'" ;; esac
+fi
 if [ "$MODE" = exec ]; then
 	[ -n "${SCRIPT:-}" ] && [ -f "$SCRIPT" ] || die "exec: SCRIPT=<file> must name an existing script"
 	SCRIPT=$(readlink -f "$SCRIPT")
@@ -29,6 +35,7 @@ SHARD=${SHARD:-}
 case "$SHARD" in ""|[1-9]/[1-9]) ;; *) die "SHARD must be i/n (for example 2/2), not '$SHARD'" ;; esac
 RES=$BUILD/results/$FLAVOUR-$KIND
 [ "$MODE" = test ] || RES=$BUILD/results/$FLAVOUR-$KIND-$MODE
+[ "$MODE" = bench ] && RES=$BUILD/results/$FLAVOUR-$KIND-bench-$BENCH_PASS
 [ -n "$SHARD" ] && [ "${SHARD%/*}" != 1 ] && RES=$BUILD/results/$FLAVOUR-$KIND-shard${SHARD%/*}
 LABEL=${SHARD:+[shard $SHARD]}
 rm -rf "$RES"
@@ -45,12 +52,30 @@ if [ "$ACCEL" = kvm ]; then
 	fi
 fi
 
+# make bench times in the guest's virtual time: with -icount every guest
+# instruction advances the clock by 2^shift ns, so a latency is an instruction
+# count that host load cannot disturb (icount needs single-threaded TCG; the
+# bench guests have one vCPU). BENCH_CLOCK=host times in host time instead.
+if [ "$MODE" = bench ] && [ "$ACCEL" = tcg ]; then
+	# shellcheck disable=SC2054  # the commas are QEMU's option syntax
+	case "${BENCH_CLOCK:-icount}" in
+	icount) QEMU_ACCEL=(-accel tcg,thread=single -cpu EPYC -icount shift=0,sleep=on) ;;
+	host) ;;
+	*) die "BENCH_CLOCK must be icount or host, not '$BENCH_CLOCK'" ;;
+	esac
+fi
+
 CMDLINE="console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=262144"
 CMDLINE+=" ro init=$TOP/guest/init panic=-1 slub_nomerge"
 CMDLINE+=" kseries.mode=$MODE kseries.suites=$SUITES kseries.src=$SRC kseries.bin=$BUILD/guest-bin"
 CMDLINE+=" kseries.modroot=$OUT/modroot kseries.top=$TOP"
 [ -n "$CASE" ] && CMDLINE+=" kseries.case=$CASE"
 [ "$MODE" = exec ] && CMDLINE+=" kseries.script=$SCRIPT"
+if [ "$MODE" = bench ]; then
+	CMDLINE+=" kseries.bench=$BENCH_PASS kseries.reps=${BENCH_REPS:-15}"
+	# the attribution pass records an allocation stack for every slab object
+	[ "$BENCH_PASS" = attr ] && CMDLINE+=" slub_debug=U"
+fi
 [ -n "$SHARD" ] && CMDLINE+=" kseries.shard=$SHARD"
 [ -n "${FTRACE_CASE_TIMEOUT:-}" ] && CMDLINE+=" kseries.case_timeout=$FTRACE_CASE_TIMEOUT"
 if [ "$MODE" = run ] && [ -t 0 ]; then
@@ -73,14 +98,16 @@ fi
 
 case "$MODE" in
 test) T=${GUEST_TIMEOUT:-4500} ;;
+bench) T=${GUEST_TIMEOUT:-2400} ;;
 *) T=${GUEST_TIMEOUT:-900} ;;
 esac
+[ "$MODE" = bench ] && LABEL="[$FLAVOUR $BENCH_PASS]"
 log "guest$LABEL: booting $FLAVOUR-$KIND ($(cat "$OUT/kernelrelease" 2>/dev/null)), mode $MODE, suites $SUITES, limit ${T}s"
 t0=$SECONDS
 set +e
 timeout -k 10 "$T" "${QEMU[@]}" -display none -monitor none -serial stdio </dev/null 2>"$RES/qemu.err" \
 	| sed -u 's/\r$//' | tee "$RES/console.log" \
-	| if [ "$MODE" = test ]; then sed -un "s|^kseries: |kseries$LABEL: |p"; else cat; fi
+	| if [ "$MODE" = test ] || [ "$MODE" = bench ]; then sed -un "s|^kseries: |kseries$LABEL: |p"; else cat; fi
 rc=${PIPESTATUS[0]}
 set -e
 echo "$rc $((SECONDS - t0))" >"$RES/qemu.rc"
@@ -97,6 +124,7 @@ case "$MODE" in
 probe) marker='^kseries: probe ok' ;;
 tour) marker='^kseries: tour done' ;;
 exec) marker='^kseries: exec: exit status' ;;
+bench) marker='^kseries: bench: done' ;;
 *) marker= ;;
 esac
 if [ -n "$marker" ] && ! grep -q "$marker" "$RES/console.log"; then

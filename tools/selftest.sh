@@ -156,6 +156,47 @@ expect_fail "summarize: a WARNING in the kernel log fails the run" "FAIL \[kerne
 sed -i '/^done$/d' "$F/res/status"
 expect_fail "summarize: a guest that did not finish fails the run" "did not finish" summ
 
+# make bench: bad input, and the arithmetic of tools/bench.py on synthetic
+# snapshots where every synthetic event costs one kmalloc-96 object on
+# "stock" and two on "patched", and an instance 10 kernfs nodes on "patched".
+expect_fail "bench: a bad BENCH_REPS is refused" "BENCH_REPS must be a positive number" m bench BENCH_REPS=x
+expect_fail "bench: a bad BENCH_ATTR is refused" "BENCH_ATTR must be 0 or 1" m bench BENCH_ATTR=2
+expect_fail "bench: KIND=debug is refused" "measures the test kernels" m bench KIND=debug
+B=$S/bench
+python3 - "$B" <<'PY'
+import os, sys
+top = sys.argv[1]
+states = {"rest0": (0, 0), "rest0b": (0, 0), "find": (0, 0), "lsR": (0, 0), "formats": (0, 0),
+          "rest1": (0, 0), "inst_rest": (0, 1), "inst_browsed": (0, 1), "inst_rmdir": (0, 0),
+          "synth1000": (1000, 0), "synth5000": (5000, 0), "synth_cleared": (0, 0),
+          "inst4": (0, 4), "inst16": (0, 16), "inst_cleared": (0, 0)}
+for kern, per_event, per_inst in (("stock", 1, 0), ("patched", 2, 10)):
+    d = os.path.join(top, kern, "snap")
+    os.makedirs(d)
+    for label, (events, inst) in states.items():
+        with open(os.path.join(d, label + ".slabinfo"), "w") as f:
+            f.write("slabinfo - version: 2.1\n# name <active_objs> <num_objs> <objsize> ...\n")
+            f.write("kmalloc-96 %d 9000 96 42 1 : tunables 0 0 0 : slabdata 1 1 0\n" % (100 + per_event * events))
+            f.write("kernfs_node_cache %d 9000 136 30 1 : tunables 0 0 0 : slabdata 1 1 0\n" % (50 + per_inst * inst))
+        with open(os.path.join(d, label + ".meminfo"), "w") as f:
+            f.write("Slab: 1000 kB\nSReclaimable: 100 kB\nSUnreclaim: 900 kB\n")
+        for name, text in (("dentry-state", "10 5 45 0 0 0\n"), ("inode-nr", "20 3\n")):
+            with open(os.path.join(d, "%s.%s" % (label, name)), "w") as f:
+                f.write(text)
+    with open(os.path.join(top, kern, "counts.txt"), "w") as f:
+        f.write("events_dirs\t10\nevents_files\t90\nstats_source\t/sys/kernel/debug/kvm\n")
+    with open(os.path.join(top, kern, "latency.tsv"), "w") as f:
+        for rep, ms in enumerate((10, 12, 11, 30)):
+            f.write("ls_lR_cold\t%d\t%d\n" % (rep + 1, ms * 1000 * (2 if kern == "patched" else 1)))
+PY
+out=$(python3 "$TOP/tools/bench.py" --stock "$B/stock" --patched "$B/patched" --out "$B/out" --no-plots 2>&1)
+grep -qE '^4 +per synthetic event: involved_bytes +bytes +96.0 +192 +2.00$' <<<"$out" \
+	&& grep -qE '^4 +per instance: kernfs_nodes +objects +0.0 +10.0 +-$' <<<"$out" \
+	&& grep -qE '^5 +ls -lR events, cold dcache +ms +11.5 +23.0 +2.00 ' <<<"$out" \
+	&& grep -q '"ratio": 2.0' "$B/out/results.json" && [ "$(wc -l <"$B/out/results.csv")" -gt 20 ]
+ktap_result $? "bench.py: slopes, medians and ratios of synthetic snapshots; CSV and JSON written"
+[ $KTAP_FAILS = 0 ] || sed 's/^/#   /' <<<"$out" | grep -E '^#   (4|5) '
+
 [ -z "$KTAP_OUT" ] || ktap_write "$KTAP_OUT"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$S"
 [ $KTAP_FAILS = 0 ]
