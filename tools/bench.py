@@ -29,9 +29,9 @@ INODE_CACHES = ("inode_cache", "tracefs_inode_cache")
 # Allocation-stack frames that make an object part of the events tree, and
 # the ones that make it a per-file object (created for one file, not for a
 # directory). Later patches that rename the functions extend these.
-EVENTS_TREE = re.compile(r"^\s*(eventfs_|kernfs_static_)")
-TRACEFS_ALL = re.compile(r"^\s*(eventfs_|tracefs_|kernfs_static_)")
-PER_FILE = re.compile(r"^\s*(lookup_file|eventfs_root_lookup|eventfs_set_attr|kernfs_static_lookup)\b")
+EVENTS_TREE = re.compile(r"^\s*eventfs_")
+TRACEFS_ALL = re.compile(r"^\s*(eventfs_|tracefs_)")
+PER_FILE = re.compile(r"^\s*(lookup_file|eventfs_root_lookup|eventfs_set_attr)\b")
 
 
 def is_kmalloc(name):

@@ -33,8 +33,7 @@ for f in "${files[@]}"; do
 	if gitt cat-file -e "base:$f" 2>/dev/null; then
 		mkdir -p "$KD_TMP/src/$(dirname "$f")"
 		gitt show "base:$f" >"$KD_TMP/src/$f"
-		(cd "$TREE" && ./scripts/kernel-doc -none -Wall "$KD_TMP/src/$f" 2>&1 \
-			| sed -E 's/^[^:]*:[0-9]+: //' | sort -u >"$KD_TMP/base") || true
+		kdoc "$KD_TMP/src/$f" >"$KD_TMP/base"
 	fi
 	new=$(comm -13 "$KD_TMP/base" <(kdoc "$f"))
 	if [ -n "$new" ]; then printf '%s: %s\n' "$f" "$new" | head -20; kd_bad=1; fi
