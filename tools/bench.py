@@ -21,6 +21,8 @@ import statistics
 import subprocess
 import sys
 
+from summarize import kernel_log_problems
+
 FS_CACHES = ("dentry", "inode_cache", "tracefs_inode_cache", "kernfs_node_cache",
              "kernfs_iattrs_cache")
 FS_PREFIXES = ("statsfs", "debugfs")
@@ -253,6 +255,20 @@ def load(main_dir):
     }
 
 
+def check_runs(dirs):
+    """Every guest run must be clean: no scenario that failed (guest/bench
+    writes them to 'errors') and no kernel problem in its console log (the
+    same list of reports that fails make test)."""
+    bad = []
+    for d in dirs:
+        errors = os.path.join(d, "errors")
+        if os.path.exists(errors):
+            with open(errors) as f:
+                bad += ["%s: scenario failed: %s" % (d, line.strip()) for line in f if line.strip()]
+        bad += ["%s: kernel: %s" % (d, line) for line in kernel_log_problems([os.path.join(d, "console.log")])]
+    return bad
+
+
 def build(args):
     k = {"stock": load(args.stock), "patched": load(args.patched)}
     for name, d in (("stock", args.stock_attr), ("patched", args.patched_attr)):
@@ -449,6 +465,11 @@ def main():
     ap.add_argument("--no-plots", action="store_true")
     ap.add_argument("--title", default="", help="a line that heads results.txt")
     args = ap.parse_args()
+    bad = check_runs([d for d in (args.stock, args.patched, args.stock_attr, args.patched_attr) if d])
+    if bad:
+        print("\n".join(bad), file=sys.stderr)
+        print("bench: refusing to report runs that did not go as written", file=sys.stderr)
+        return 1
     os.makedirs(args.out, exist_ok=True)
     t, k = build(args)
     text = t.text()

@@ -112,8 +112,7 @@ rm "$P/patches/0002-other.patch"
 
 m export >/dev/null 2>&1 && m check-exported
 ktap_result $? "make export, then check-exported passes"
-n=$(printf '%04d' "$(grep -c . "$P/patches/series.orig")")   # the series before, plus one
-n=$(printf '%04d' $((10#$n + 1)))
+n=$(printf '%04d' $(($(grep -c . "$P/patches/series.orig") + 1)))   # after the series as it was
 grep -qx "$n-selftest-add-a-file.patch" "$P/patches/series" && [ -f "$P/patches/$n-selftest-add-a-file.patch" ]
 ktap_result $? "... and patches/series lists $n-selftest-add-a-file.patch"
 exported=$(pgit rev-parse HEAD)
