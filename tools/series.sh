@@ -8,7 +8,10 @@
 # format-patch with settings that make the output depend only on the commits:
 # no commit ids, no version signature, no "n/m" numbering in subjects.
 format_series() { # outdir
-	gitt -c format.signature= -c format.coverLetter=false -c diff.noprefix=false \
+	# core.abbrev is fixed: git's default scales with its estimate of the
+	# object count, which differs between a fresh tree (loose objects) and a
+	# packed one, and the index lines of a patch would change with it.
+	gitt -c core.abbrev=12 -c format.signature= -c format.coverLetter=false -c diff.noprefix=false \
 		-c diff.mnemonicPrefix=false -c format.numbered=false \
 		format-patch -q --zero-commit --no-signature -N --no-cover-letter \
 		-o "$1" base..HEAD >/dev/null
