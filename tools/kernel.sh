@@ -2,7 +2,8 @@
 # make kernel [STOCK=1] [KIND=test|debug]: configure and build a kernel out of tree.
 #   patched: source build/linux          -> build/out/patched-KIND
 #   stock:   source build/base (pristine) -> build/out/stock-KIND
-# Config: x86_64 tinyconfig + configs/test.config (+ configs/debug.config).
+# Config: x86_64 tinyconfig + configs/test.config (+ configs/debug.config),
+# + configs/series.config unless STOCK=1 (options the series adds).
 . "$(dirname "$0")/lib.sh"
 
 STOCK=${STOCK:-0}
@@ -16,6 +17,8 @@ select_kernel
 [ -f "$SRC/Makefile" ] || die "$SRC is missing: run 'make tree' first"
 
 FRAGS=("$TOP/configs/test.config")
+# Options that only the series adds (its tests): not for the stock kernel.
+[ "$STOCK" = 1 ] || FRAGS+=("$TOP/configs/series.config")
 [ "$KIND" = debug ] && FRAGS+=("$TOP/configs/debug.config")
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -44,7 +47,12 @@ check_config() {
 			case "$got" in
 			"$opt=$val") ;;
 			"# $opt is not set") [ "$val" = n ] || { log "config: $opt=$val requested, but it is not set"; bad=1; } ;;
-			"") [ "$val" = n ] || { log "config: $opt=$val requested, but it does not exist or its dependencies are missing"; bad=1; } ;;
+			"") if [ "$val" = n ]; then :
+			elif [ "${SERIES_PARTIAL:-0}" = 1 ] && [ "$f" = "$TOP/configs/series.config" ]; then
+				log "config: $opt does not exist yet at this patch (series.config)"
+			else
+				log "config: $opt=$val requested, but it does not exist or its dependencies are missing"; bad=1
+			fi ;;
 			*) log "config: $opt=$val requested, got '$got'"; bad=1 ;;
 			esac
 		done <"$f"
@@ -56,6 +64,8 @@ configure() {
 	local want have
 	want=$(cat "${FRAGS[@]}" "$SRC/Makefile" | sha256sum | cut -d' ' -f1)
 	have=$(cat "$OUT/.config.stamp" 2>/dev/null || true)
+	# check-series: each patch may add options, so configure every time
+	[ "${SERIES_PARTIAL:-0}" = 1 ] && have=
 	if [ "$want" = "$have" ] && [ -f "$OUT/.config" ]; then return; fi
 	log "kernel: configuring $FLAVOUR-$KIND"
 	mkdir -p "$OUT"
