@@ -384,6 +384,36 @@ def build(args):
             note="n=%d, spread %s" % (len(k["stock"]["lat"][op]),
                                       " / ".join(spread(k[x]["lat"].get(op, [])) for x in both)))
 
+    # K. kernfs static-entry directories (the series' test filesystem; patched only)
+    def kd(x, a, b, key, per=1):
+        mm = k[x]["m"]
+        return diff(mm[a], mm[b])[key] / per if a in mm and b in mm else None
+
+    kn = "test filesystem of the series; stock has none"
+    row("K", "static dir, 1,000 entries: created, kernfs nodes", "objects",
+        lambda x: kd(x, "kst0", "kst_many", "kernfs_nodes"), note=kn)
+    row("K", "static dir, 1,000 entries: created", "bytes", lambda x: kd(x, "kst0", "kst_many", "involved_bytes"))
+    row("K", "static dir: ls -l, kernfs nodes", "objects",
+        lambda x: kd(x, "kst_many", "kst_many_lsl", "kernfs_nodes"))
+    row("K", "static dir: ls -l, per file", "bytes",
+        lambda x: kd(x, "kst_many", "kst_many_lsl", "involved_bytes", 1000))
+    row("K", "static dir: drop_caches, kernfs nodes left", "objects",
+        lambda x: kd(x, "kst_many", "kst_many_rest", "kernfs_nodes"), zero=True)
+    row("K", "static dir: drop_caches, bytes left", "bytes",
+        lambda x: kd(x, "kst_many", "kst_many_rest", "involved_bytes"), znote, zero=True)
+    row("K", "plain dir, 1,000 files: created, per file", "bytes",
+        lambda x: kd(x, "kst_many_rest", "kst_plain", "involved_bytes", 1000))
+    row("K", "plain dir: ls -l, per file", "bytes",
+        lambda x: kd(x, "kst_plain", "kst_plain_lsl", "involved_bytes", 1000))
+    row("K", "looked-up file in total: static dir", "bytes",
+        lambda x: kd(x, "kst_many", "kst_many_lsl", "involved_bytes", 1000),
+        note="node, dentry, inode, name: nothing at rest")
+    row("K", "looked-up file in total: plain dir", "bytes",
+        lambda x: None if "kst_plain_lsl" not in k[x]["m"] else
+        kd(x, "kst_many_rest", "kst_plain", "involved_bytes", 1000)
+        + kd(x, "kst_plain", "kst_plain_lsl", "involved_bytes", 1000),
+        note="created + ls -l")
+
     # 6. statistics: stock through KVM's debugfs, patched through statsfs (empty until it exists)
     def has_stats(x):
         return x == "stock" or str(k[x]["counts"].get("stats_source", "")).startswith("/sys/kernel/stats")

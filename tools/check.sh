@@ -12,9 +12,11 @@ KTAP_OUT=
 
 . "$TOP/guest/suites/ktap.sh"
 
-# checkpatch, per patch
+# checkpatch, per patch. Debian's python3 first: checkpatch runs
+# scripts/spdxcheck.py (python3-ply, python3-git) on files a patch adds, and
+# a python3 earlier in PATH (pyenv) may lack those modules.
 while read -r p; do
-	out=$(cd "$TREE" && ./scripts/checkpatch.pl --strict --terse --no-summary --show-types \
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse --no-summary --show-types \
 		"$PATCHES/$p" 2>&1) || true
 	rc=0
 	[ -z "$out" ] || { rc=1; printf '%s\n' "$out" | head -20; }

@@ -6,6 +6,8 @@ PKGS=(
 	# kernel build
 	build-essential flex bison bc libelf-dev libssl-dev cpio kmod dwarves ccache
 	python3 perl git xz-utils rsync shellcheck
+	# checkpatch runs scripts/spdxcheck.py on files a patch adds
+	python3-ply python3-git
 	# guest: QEMU, and the userland the guest borrows from this machine over 9p
 	qemu-system-x86 bash coreutils findutils grep sed gawk util-linux procps
 	trace-cmd
