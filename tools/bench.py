@@ -398,20 +398,31 @@ def build(args):
     row("K", "static dir: ls -l, per file", "bytes",
         lambda x: kd(x, "kst_many", "kst_many_lsl", "involved_bytes", 1000))
     row("K", "static dir: drop_caches, kernfs nodes left", "objects",
-        lambda x: kd(x, "kst_many", "kst_many_rest", "kernfs_nodes"), zero=True)
+        lambda x: kd(x, "kst_many", "kst_many_rest", "kernfs_nodes"),
+        "on-demand nodes must all go", zero=True)
     row("K", "static dir: drop_caches, bytes left", "bytes",
         lambda x: kd(x, "kst_many", "kst_many_rest", "involved_bytes"), znote, zero=True)
     row("K", "plain dir, 1,000 files: created, per file", "bytes",
         lambda x: kd(x, "kst_many_rest", "kst_plain", "involved_bytes", 1000))
     row("K", "plain dir: ls -l, per file", "bytes",
         lambda x: kd(x, "kst_plain", "kst_plain_lsl", "involved_bytes", 1000))
-    row("K", "looked-up file in total: static dir", "bytes",
-        lambda x: kd(x, "kst_many", "kst_many_lsl", "involved_bytes", 1000),
-        note="node, dentry, inode, name: nothing at rest")
-    row("K", "looked-up file in total: plain dir", "bytes",
-        lambda x: None if "kst_plain_lsl" not in k[x]["m"] else
-        kd(x, "kst_many_rest", "kst_plain", "involved_bytes", 1000)
-        + kd(x, "kst_plain", "kst_plain_lsl", "involved_bytes", 1000),
+    # Per looked-up file without the kmalloc noise of ls itself: the
+    # filesystem caches (dentry, inode, kernfs node) plus kernfs's idr
+    # (radix_tree_node), which "involved" does not count.
+    def kfs(x, a, b):
+        sn = k[x]["snaps"]
+        if a not in sn or b not in sn:
+            return None
+        idr = (sn[b].objs("radix_tree_node") - sn[a].objs("radix_tree_node")) \
+            * sn[b].caches.get("radix_tree_node", (0, 0))[1]
+        return (diff(k[x]["m"][a], k[x]["m"][b])["fs_bytes"] + idr) / 1000
+
+    row("K", "looked-up file, fs caches + idr: static dir", "bytes",
+        lambda x: kfs(x, "kst_many", "kst_many_lsl"),
+        note="node, dentry, inode; nothing at rest")
+    row("K", "looked-up file, fs caches + idr: plain dir", "bytes",
+        lambda x: None if kfs(x, "kst_many_rest", "kst_plain") is None else
+        kfs(x, "kst_many_rest", "kst_plain") + kfs(x, "kst_plain", "kst_plain_lsl"),
         note="created + ls -l")
 
     # 6. statistics: stock through KVM's debugfs, patched through statsfs (empty until it exists)
