@@ -425,6 +425,43 @@ def build(args):
         kfs(x, "kst_many_rest", "kst_plain") + kfs(x, "kst_plain", "kst_plain_lsl"),
         note="created + ls -l")
 
+    # S. statsfs through its sample module (patched only): 100 objects plus a
+    # hidden one, each a source; M extra values per source from one shared array
+    sfs = "statsfs sample module: 102 sources (parent, 100 objects, 1 hidden); stock has none"
+    row("S", "per source, M=1 extra value: kernfs nodes", "objects",
+        lambda x: kd(x, "sfs0", "sfs_m1", "kernfs_nodes", 102), note=sfs)
+    row("S", "per source, M=1 extra value: at rest", "bytes",
+        lambda x: kd(x, "sfs0", "sfs_m1", "involved_bytes", 102))
+    row("S", "per source, M=1,000 extra values: at rest", "bytes",
+        lambda x: kd(x, "sfs_m1_gone", "sfs_m1000", "involved_bytes", 102),
+        note="shared array, names and fields are outside slab")
+    row("S", "per source: M=1,000 minus M=1", "bytes",
+        lambda x: None if kd(x, "sfs0", "sfs_m1", "involved_bytes") is None else
+        kd(x, "sfs_m1_gone", "sfs_m1000", "involved_bytes", 102)
+        - kd(x, "sfs0", "sfs_m1", "involved_bytes", 102),
+        note="the target: 0 (rest-to-rest noise %s bytes / 102)" % "{:,}".format(noise))
+    row("S", "ls -l of a source with 1,005 values, per file", "bytes",
+        lambda x: kd(x, "sfs_m1000", "sfs_m1000_lsl", "involved_bytes", 1006))
+    row("S", "unloaded: bytes left", "bytes",
+        lambda x: kd(x, "sfs0", "sfs_gone", "involved_bytes"), znote, zero=True)
+
+    def lat(x, op):
+        return statistics.median(k[x]["lat"][op]) if op in k[x]["lat"] else None
+
+    for n in (1, 100, 1000):
+        row("S", "read an aggregate over %d sources" % (n + 1), "us",
+            lambda x, n=n: None if lat(x, "sfs_agg_read_%d" % n) is None else
+            lat(x, "sfs_agg_read_%d" % n) * 1000,
+            note="n=%d, spread %s" % (len(k["patched"]["lat"].get("sfs_agg_read_%d" % n, [])),
+                                      spread(k["patched"]["lat"].get("sfs_agg_read_%d" % n, []))))
+    row("S", "aggregate read: per source folded", "us",
+        lambda x: None if lat(x, "sfs_agg_read_1000") is None else
+        (lat(x, "sfs_agg_read_1000") - lat(x, "sfs_agg_read_1")) * 1000 / 999,
+        note="slope of the medians, 2 to 1,001 sources")
+    row("S", "all 1,005 values of a source: one file each", "ms", lambda x: lat(x, "sfs_obj_files"))
+    row("S", "all 1,005 values of a source: .values", "ms", lambda x: lat(x, "sfs_obj_bulk"),
+        note="one open and read")
+
     # 6. statistics: stock through KVM's debugfs, patched through statsfs (empty until it exists)
     def has_stats(x):
         return x == "stock" or str(k[x]["counts"].get("stats_source", "")).startswith("/sys/kernel/stats")
