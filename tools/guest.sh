@@ -6,7 +6,7 @@
 #   guest.sh exec  SCRIPT=file: boot, run the script, print its output, power off
 #   guest.sh bench BENCH_PASS=main|attr [BENCH_REPS=n]: the benchmark scenarios
 #                  (guest/bench); raw data in build/results/<kernel>-bench-<pass>/
-# Environment: STOCK=0|1 KIND=test|debug SUITES CASE ACCEL=tcg|kvm GUEST_TIMEOUT (s) QEMU_MEM SMP
+# Environment: STOCK=0|1 KIND=test|debug SUITES CASE KUNIT_FILTER ACCEL=tcg|kvm GUEST_TIMEOUT (s) QEMU_MEM SMP
 . "$(dirname "$0")/lib.sh"
 
 MODE=${1:-test}
@@ -29,7 +29,7 @@ select_kernel
 KERNEL=$OUT/arch/x86/boot/bzImage
 [ -f "$KERNEL" ] || die "no kernel at ${KERNEL#"$TOP"/}: run 'make kernel$([ "$STOCK" = 1 ] && echo ' STOCK=1')'"
 [ -x "$BUILD/guest-bin/kvm_smoke" ] || die "guest test programs are not built (make guest-bin)"
-case "$TOP$SRC$CASE" in *[[:space:]]*) die "paths and CASE must not contain white space (kernel command line)" ;; esac
+case "$TOP$SRC$CASE${KUNIT_FILTER:-}" in *[[:space:]]*) die "paths, CASE and KUNIT_FILTER must not contain white space (kernel command line)" ;; esac
 
 SHARD=${SHARD:-}
 case "$SHARD" in ""|[1-9]/[1-9]) ;; *) die "SHARD must be i/n (for example 2/2), not '$SHARD'" ;; esac
@@ -70,6 +70,8 @@ CMDLINE+=" ro init=$TOP/guest/init panic=-1 slub_nomerge"
 CMDLINE+=" kseries.mode=$MODE kseries.suites=$SUITES kseries.src=$SRC kseries.bin=$BUILD/guest-bin"
 CMDLINE+=" kseries.modroot=$OUT/modroot kseries.top=$TOP"
 [ -n "$CASE" ] && CMDLINE+=" kseries.case=$CASE"
+# KUNIT_FILTER=glob runs only the KUnit suites (suite.case) it matches
+[ -n "${KUNIT_FILTER:-}" ] && CMDLINE+=" kunit.filter_glob=$KUNIT_FILTER"
 [ "$MODE" = exec ] && CMDLINE+=" kseries.script=$SCRIPT"
 if [ "$MODE" = bench ]; then
 	CMDLINE+=" kseries.bench=$BENCH_PASS kseries.reps=${BENCH_REPS:-15}"
