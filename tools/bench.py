@@ -425,6 +425,63 @@ def build(args):
         kfs(x, "kst_many_rest", "kst_plain") + kfs(x, "kst_plain", "kst_plain_lsl"),
         note="created + ls -l")
 
+    def lat(x, op):
+        return statistics.median(k[x]["lat"][op]) if op in k[x]["lat"] else None
+
+    # E. directories on demand: the test filesystem's events-shaped tree
+    # (patched) beside stock eventfs's events tree from the same run
+    def ev(x, stock, patched):
+        if x == "stock":
+            return stock()
+        return patched() if "kst_tree0" in k[x]["m"] else None
+
+    def tree_entries(x):
+        c = k[x]["counts"]
+        return c["kst_tree_dirs"] + c["kst_tree_files"]
+
+    def ev_entries(x):
+        c = k[x]["counts"]
+        return c["events_dirs"] + c["events_files"]
+
+    en = "stock: events/ (eventfs); patched: the test filesystem's tree, directories on demand"
+    row("E", "directories", "count", lambda x: ev(
+        x, lambda: k[x]["counts"].get("events_dirs"), lambda: k[x]["counts"].get("kst_tree_dirs")),
+        note=en)
+    row("E", "files", "count", lambda x: ev(
+        x, lambda: k[x]["counts"].get("events_files"), lambda: k[x]["counts"].get("kst_tree_files")))
+    if all("attr" in k[x] for x in both):
+        row("E", "tree at rest", "bytes", lambda x: ev(
+            x, lambda: k[x]["attr"]["rest"]["tree_bytes"],
+            lambda: kd(x, "kst_tree0", "kst_tree_rest", "involved_bytes")),
+            note="stock attributed; patched: involved slab after creation (rest-to-rest noise %s)"
+            % "{:,}".format(noise))
+        row("E", "  per directory", "bytes", lambda x: ev(
+            x, lambda: k[x]["attr"]["rest"]["tree_bytes"] / k[x]["attr_counts"]["events_dirs"],
+            lambda: kd(x, "kst_tree0", "kst_tree_rest", "involved_bytes",
+                       k[x]["counts"]["kst_tree_dirs"])))
+    row("E", "tree at rest: kernfs nodes", "objects", lambda x: ev(
+        x, lambda: 0, lambda: kd(x, "kst_tree0", "kst_tree_rest", "kernfs_nodes")),
+        note="the tree's own directory only")
+    row("E", "after find: per entry", "bytes", lambda x: ev(
+        x, lambda: diff(m(x, "rest0"), m(x, "find"))["involved_bytes"] / ev_entries(x),
+        lambda: kd(x, "kst_tree_rest0", "kst_tree_find", "involved_bytes", tree_entries(x))))
+    row("E", "after ls -lR: per entry browsed", "bytes", lambda x: ev(
+        x, lambda: diff(m(x, "rest1"), m(x, "lsR"))["involved_bytes"] / ev_entries(x),
+        lambda: kd(x, "kst_tree_rest0", "kst_tree_lsR", "involved_bytes", tree_entries(x))))
+    row("E", "drop_caches: kernfs nodes left", "objects", lambda x: ev(
+        x, lambda: 0, lambda: kd(x, "kst_tree_rest", "kst_tree_rest1", "kernfs_nodes")),
+        note="on-demand nodes must all go", zero=True)
+    row("E", "drop_caches: bytes left", "bytes", lambda x: ev(
+        x, lambda: diff(m(x, "rest0"), m(x, "rest1"))["involved_bytes"],
+        lambda: kd(x, "kst_tree_rest", "kst_tree_rest1", "involved_bytes")), znote, zero=True)
+    row("E", "removed: bytes left", "bytes", lambda x: ev(
+        x, lambda: diff(m(x, "rest1"), m(x, "inst_rmdir"))["involved_bytes"],
+        lambda: kd(x, "kst_tree0", "kst_tree_removed", "involved_bytes")),
+        "stock: an instance's mkdir + rmdir; " + znote, zero=True)
+    row("E", "create + remove a whole tree", "ms", lambda x: ev(
+        x, lambda: lat(x, "instance_mkdir_rmdir"), lambda: lat(x, "kst_tree_mkrm")),
+        note="stock: mkdir + rmdir of an instance (ftrace's own work included)")
+
     # S. statsfs through its sample module (patched only): 100 objects plus a
     # hidden one, each a source; M extra values per source from one shared array
     sfs = "statsfs sample module: 102 sources (parent, 100 objects, 1 hidden); stock has none"
@@ -444,9 +501,6 @@ def build(args):
         lambda x: kd(x, "sfs_m1000", "sfs_m1000_lsl", "involved_bytes", 1006))
     row("S", "unloaded: bytes left", "bytes",
         lambda x: kd(x, "sfs0", "sfs_gone", "involved_bytes"), znote, zero=True)
-
-    def lat(x, op):
-        return statistics.median(k[x]["lat"][op]) if op in k[x]["lat"] else None
 
     for n in (1, 100, 1000):
         row("S", "read an aggregate over %d sources" % (n + 1), "us",
