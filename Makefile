@@ -11,7 +11,7 @@ export SUITES ?= kunit,ftrace,tracecmd,kvm,kselftest
 export CASE ?=
 export ACCEL ?= tcg
 
-.PHONY: help deps tree export check-exported kernel guest-bin check check-series selftest \
+.PHONY: stress help deps tree export check-exported kernel guest-bin check check-series selftest \
 	test run exec bench clean distclean
 
 help:
@@ -66,6 +66,9 @@ exec: kernel guest-bin
 
 bench: tree
 	@tools/bench.sh
+
+stress: tree
+	@tools/stress.sh
 
 clean:
 	rm -rf build/out build/results build/guest-bin build/bench

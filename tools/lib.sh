@@ -55,7 +55,7 @@ validate_vars() {
 	case "${KIND:-test}" in test|debug) ;; *) die "KIND must be test or debug, not '$KIND'" ;; esac
 	for s in ${SUITES//,/ }; do
 		[ -x "$TOP/guest/suites/$s" ] \
-			|| die "unknown suite '$s' in SUITES (have: kunit ftrace tracecmd kvm kselftest)"
+			|| die "unknown suite '$s' in SUITES (have: kunit ftrace tracecmd kvm kselftest stress)"
 	done
 	case "${ACCEL:-tcg}" in
 	tcg) ;;
@@ -66,6 +66,7 @@ validate_vars() {
 	*) die "ACCEL must be tcg or kvm, not '$ACCEL'" ;;
 	esac
 	case "${CASE:-}" in *[[:space:]]*) die "CASE must not contain white space" ;; esac
+	case "${STRESS_SECS:-60}" in ''|*[!0-9]*|0) die "STRESS_SECS must be a positive number of seconds, not '$STRESS_SECS'" ;; esac
 	return 0
 }
 # The kernel STOCK and KIND name: its source (pristine base or build/linux),

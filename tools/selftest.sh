@@ -210,6 +210,33 @@ rc=$?
 ktap_result $rc "bench.py: slopes, medians and ratios of synthetic snapshots; CSV and JSON written"
 [ $rc = 0 ] || sed 's/^/#   /' <<<"$out" | grep -E '^#   (4|5) '
 
+# make stress: bad input, and tools/stress-report.py's verdict on synthetic results
+expect_fail "stress: a bad STRESS_SECS is refused" "STRESS_SECS must be a positive number" m stress STRESS_SECS=0
+expect_fail "test: SUITES=stress alone points to make stress" "run make stress" m test SUITES=stress SELFTEST=0
+R=$S/stress
+mkdir -p "$R/patched-debug" "$R/stock-debug"
+for k in patched-debug stock-debug; do
+	printf 'stress rc=0 seconds=9\ndone\n' >"$R/$k/status"
+	printf 'TAP version 13\n1..2\nok 1 tracing # iterations=9 races=1 errors=0 splats=0\nok 2 kmemleak # leaks=0\n' >"$R/$k/stress.ktap"
+	printf '[    1.000000] Linux version x\n' >"$R/$k/console.log"
+done
+srep() { python3 "$TOP/tools/stress-report.py" --secs 1 "$R/patched-debug" "$R/stock-debug"; }
+out=$(srep 2>&1)
+[ $? = 0 ] && grep -q 'stress: passed' <<<"$out" && grep -q 'iterations=9' <<<"$out"
+ktap_result $? "stress-report: clean results pass, the table shows the iterations"
+printf '[    2.000000] BUG: KASAN: use-after-free in f+0x0/0x1\n' >>"$R/stock-debug/console.log"
+out=$(srep 2>&1)
+[ $? = 0 ] && grep -q '1 kernel problem' <<<"$out"
+ktap_result $? "stress-report: a splat on stock is recorded, not judged"
+printf '[    2.000000] WARNING: possible circular locking dependency detected\n' >>"$R/patched-debug/console.log"
+expect_fail "stress-report: a lockdep splat on patched fails" "stress: FAILED" srep
+sed -i '/circular/d' "$R/patched-debug/console.log"
+sed -i 's/^ok 2 kmemleak # leaks=0/not ok 2 kmemleak # leaks=3/' "$R/patched-debug/stress.ktap"
+expect_fail "stress-report: a leak on patched fails" "stress: FAILED" srep
+sed -i 's/^not ok 2 kmemleak # leaks=3/ok 2 kmemleak # leaks=0/' "$R/patched-debug/stress.ktap"
+sed -i '/^done$/d' "$R/patched-debug/status"
+expect_fail "stress-report: a patched guest that did not finish fails" "DID NOT FINISH" srep
+
 [ -z "$KTAP_OUT" ] || ktap_write "$KTAP_OUT"
 [ "${KEEP:-0}" = 1 ] || rm -rf "$S"
 [ $KTAP_FAILS = 0 ]

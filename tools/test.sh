@@ -2,6 +2,7 @@
 # make test: checks, kernel, guest run, summary. The last line printed is the
 # summary 'N passed, N failed, N skipped'; the exit code is non-zero on any
 # failure, a guest that did not finish, or a kernel problem in its log.
+USER_SUITES=${SUITES:-}
 . "$(dirname "$0")/lib.sh"
 validate_vars
 t0=$SECONDS
@@ -9,6 +10,15 @@ STOCK=${STOCK:-0}
 KIND=${KIND:-test}
 select_kernel
 RES=$BUILD/results/$FLAVOUR-$KIND
+# The stress suite runs on the debug kernel, in a guest of its own after the
+# others: a short pass (TEST_STRESS_SECS per scenario) by default, as make
+# stress does at length. Not for the stock baseline or a single CASE.
+STRESS=0
+case ",${USER_SUITES:-stress}," in *,stress,*) STRESS=1 ;; esac
+{ [ "$STOCK" = 1 ] || [ -n "${CASE:-}" ] || [ "${TEST_STRESS:-1}" = 0 ]; } && STRESS=0
+SUITES=$(echo ",$SUITES," | sed 's/,stress,/,/g; s/^,//; s/,$//')
+[ -n "$SUITES" ] || die "SUITES=stress alone: run make stress (STRESS_SECS=5 STRESS_STOCK=0 for a short pass)"
+export SUITES
 mkdir -p "$BUILD/results"
 
 # 1. static checks and the tooling's own tests (results become part of the summary)
@@ -41,6 +51,13 @@ else
 fi
 RESDIRS=("$RES")
 for ((i = 2; i <= SHARDS; i++)); do RESDIRS+=("$RES-shard$i"); done
+if [ "$STRESS" = 1 ]; then
+	KIND=debug "$TOP/tools/kernel.sh" build
+	KIND=debug SUITES=stress KUNIT_FILTER=none STRESS_SECS=${TEST_STRESS_SECS:-5} \
+		"$TOP/tools/guest.sh" test || guest_rc=$?
+	RESDIRS+=("$BUILD/results/$FLAVOUR-debug")
+	SUITES=$SUITES,stress
+fi
 cp "$BUILD/results/check.ktap" "$BUILD/results/harness.ktap" "$BUILD/results/harness.log" "$RES/" 2>/dev/null || true
 # 4. verdict
 sum_rc=0
