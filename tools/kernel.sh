@@ -34,8 +34,9 @@ kmake() { make -s -C "$SRC" O="$OUT" ARCH=x86_64 CC="$CC_WRAP" HOSTCC="$CC_WRAP"
 
 # Every option the fragments set must survive olddefconfig, or the kernel is
 # not the one we think we test.
+# check_config quiet: return 1 instead of dying, and say nothing.
 check_config() {
-	local f line opt val got bad=0
+	local f line opt val got bad=0 quiet=${1:-}
 	for f in "${FRAGS[@]}"; do
 		while IFS= read -r line; do
 			case "$line" in
@@ -46,17 +47,18 @@ check_config() {
 			got=$(grep -E "^$opt=|^# $opt is not set" "$OUT/.config" || true)
 			case "$got" in
 			"$opt=$val") ;;
-			"# $opt is not set") [ "$val" = n ] || { log "config: $opt=$val requested, but it is not set"; bad=1; } ;;
+			"# $opt is not set") [ "$val" = n ] || { [ -n "$quiet" ] || log "config: $opt=$val requested, but it is not set"; bad=1; } ;;
 			"") if [ "$val" = n ]; then :
 			elif [ "${SERIES_PARTIAL:-0}" = 1 ] && [ "$f" = "$TOP/configs/series.config" ]; then
-				log "config: $opt does not exist yet at this patch (series.config)"
+				[ -n "$quiet" ] || log "config: $opt does not exist yet at this patch (series.config)"
 			else
-				log "config: $opt=$val requested, but it does not exist or its dependencies are missing"; bad=1
+				[ -n "$quiet" ] || log "config: $opt=$val requested, but it does not exist or its dependencies are missing"; bad=1
 			fi ;;
-			*) log "config: $opt=$val requested, got '$got'"; bad=1 ;;
+			*) [ -n "$quiet" ] || log "config: $opt=$val requested, got '$got'"; bad=1 ;;
 			esac
 		done <"$f"
 	done
+	[ -n "$quiet" ] && return $bad
 	[ $bad = 0 ] || die "the config fragments do not resolve as written (see above; $OUT/.config)"
 }
 
@@ -66,7 +68,12 @@ configure() {
 	have=$(cat "$OUT/.config.stamp" 2>/dev/null || true)
 	# check-series: each patch may add options, so configure every time
 	[ "${SERIES_PARTIAL:-0}" = 1 ] && have=
-	if [ "$want" = "$have" ] && [ -f "$OUT/.config" ]; then return; fi
+	if [ "$want" = "$have" ] && [ -f "$OUT/.config" ]; then
+		# a make run against another state of the tree (a patch that
+		# lacks an option) rewrites .config silently: configure again
+		check_config quiet && return
+		log "kernel: $FLAVOUR-$KIND's .config lost options of the fragments (built against another tree state?)"
+	fi
 	log "kernel: configuring $FLAVOUR-$KIND"
 	mkdir -p "$OUT"
 	rm -f "$OUT/.config.stamp"
