@@ -2,12 +2,12 @@
 # with the tooling that builds, boots, tests and measures it. See README.md.
 #
 # Variables: STOCK=1 (pristine base instead of the series), KIND=test|debug,
-# SUITES=kunit,ftrace,tracecmd,kvm,kselftest,stress  CASE=<ftrace case glob,...>  ACCEL=tcg|kvm
+# SUITES=kunit,ftrace,tracecmd,clients,kvm,kselftest,stress  CASE=<ftrace case glob,...>  ACCEL=tcg|kvm
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export STOCK ?= 0
 export KIND ?= test
-export SUITES ?= kunit,ftrace,tracecmd,kvm,kselftest,stress
+export SUITES ?= kunit,ftrace,tracecmd,clients,kvm,kselftest,stress
 export CASE ?=
 export ACCEL ?= tcg
 
@@ -40,7 +40,11 @@ check-exported:
 kernel: tree
 	@tools/kernel.sh build
 
-guest-bin: build/guest-bin/kvm_smoke build/guest-bin/kvm_hold
+guest-bin: build/guest-bin/kvm_smoke build/guest-bin/kvm_hold build/guest-bin/map_test
+
+# the kernel's ring-buffer and user_events selftests (guest suite "clients")
+build/guest-bin/map_test: tools/selftest-bins.sh
+	@tools/selftest-bins.sh
 
 build/guest-bin/%: tests/kvm/%.c
 	@mkdir -p $(@D)

@@ -11,6 +11,8 @@ PKGS=(
 	# guest: QEMU, and the userland the guest borrows from this machine over 9p
 	qemu-system-x86 bash coreutils findutils grep sed gawk util-linux procps
 	trace-cmd
+	# guest suite "clients": perf as a tracefs client
+	linux-perf
 	# what ftrace selftests call: ping (9 inter-event cases ping 127.0.0.1),
 	# checkbashisms (selftest/bashisms.tc), ip (bring up lo)
 	iputils-ping devscripts iproute2

@@ -245,7 +245,7 @@ def main():
                     help='results directories of one test run (one per guest; the first also '
                     'holds the host suites)')
     ap.add_argument('--src', required=True, help='kernel source tree (for kunit_parser)')
-    ap.add_argument('--suites', default='kunit,ftrace,tracecmd,kvm,kselftest')
+    ap.add_argument('--suites', default='kunit,ftrace,tracecmd,clients,kvm,kselftest')
     ap.add_argument('--baseline', required=True)
     ap.add_argument('--reasons', required=True)
     ap.add_argument('--exclude', required=True, help='cases not run, with their reasons')
