@@ -2,12 +2,12 @@
 # with the tooling that builds, boots, tests and measures it. See README.md.
 #
 # Variables: STOCK=1 (pristine base instead of the series), KIND=test|debug,
-# SUITES=kunit,ftrace,tracecmd,clients,kvm,kselftest,stress  CASE=<ftrace case glob,...>  ACCEL=tcg|kvm
+# SUITES=kunit,ftrace,tracecmd,clients,badinput,kvm,kselftest,stress  CASE=<ftrace case glob,...>  ACCEL=tcg|kvm
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export STOCK ?= 0
 export KIND ?= test
-export SUITES ?= kunit,ftrace,tracecmd,clients,kvm,kselftest,stress
+export SUITES ?= kunit,ftrace,tracecmd,clients,badinput,kvm,kselftest,stress
 export CASE ?=
 export ACCEL ?= tcg
 

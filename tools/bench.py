@@ -24,16 +24,18 @@ import sys
 from summarize import kernel_log_problems
 
 FS_CACHES = ("dentry", "inode_cache", "tracefs_inode_cache", "kernfs_node_cache",
-             "kernfs_iattrs_cache")
+             "kernfs_iattrs_cache", "kernfs_inode_cache")
 FS_PREFIXES = ("statsfs", "debugfs")
 TRACE_CACHES = ("trace_event_file", "ftrace_event_field")
-INODE_CACHES = ("inode_cache", "tracefs_inode_cache")
+INODE_CACHES = ("inode_cache", "tracefs_inode_cache", "kernfs_inode_cache")
 # Allocation-stack frames that make an object part of the events tree, and
 # the ones that make it a per-file object (created for one file, not for a
 # directory). Later patches that rename the functions extend these.
 EVENTS_TREE = re.compile(r"^\s*eventfs_")
 TRACEFS_ALL = re.compile(r"^\s*(eventfs_|tracefs_)")
-PER_FILE = re.compile(r"^\s*(lookup_file|eventfs_root_lookup|eventfs_set_attr)\b")
+# (patched: tracefs on kernfs, a file's node is made by kernfs_static_new_file)
+PER_FILE = re.compile(r"^\s*(lookup_file|eventfs_root_lookup|eventfs_set_attr|"
+                      r"kernfs_static_new_file)\b")
 
 
 def is_kmalloc(name):
@@ -300,7 +302,7 @@ def build(args):
     row("1", "rest: SUnreclaim", "bytes", lambda x: m(x, "rest0")["sunreclaim"])
     row("1", "rest: involved caches", "bytes", lambda x: m(x, "rest0")["involved_bytes"])
     row("1", "rest: dentries", "objects", lambda x: m(x, "rest0")["dentries"])
-    row("1", "rest: inodes (inode_cache+tracefs)", "objects", lambda x: m(x, "rest0")["inodes"])
+    row("1", "rest: inodes (inode_cache+tracefs+kernfs)", "objects", lambda x: m(x, "rest0")["inodes"])
     row("1", "rest: kernfs nodes", "objects", lambda x: m(x, "rest0")["kernfs_nodes"])
     row("1", "rest: kernfs iattrs", "objects", lambda x: m(x, "rest0")["kernfs_iattrs"])
     row("1", "rest: noise (2nd rest - 1st), involved", "bytes",

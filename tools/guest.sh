@@ -12,7 +12,7 @@
 MODE=${1:-test}
 STOCK=${STOCK:-0}
 KIND=${KIND:-test}
-SUITES=${SUITES:-kunit,ftrace,tracecmd,clients,kvm,kselftest}
+SUITES=${SUITES:-kunit,ftrace,tracecmd,clients,badinput,kvm,kselftest}
 CASE=${CASE:-}
 ACCEL=${ACCEL:-tcg}
 validate_vars

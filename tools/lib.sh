@@ -55,7 +55,7 @@ validate_vars() {
 	case "${KIND:-test}" in test|debug) ;; *) die "KIND must be test or debug, not '$KIND'" ;; esac
 	for s in ${SUITES//,/ }; do
 		[ -x "$TOP/guest/suites/$s" ] \
-			|| die "unknown suite '$s' in SUITES (have: kunit ftrace tracecmd clients kvm kselftest stress)"
+			|| die "unknown suite '$s' in SUITES (have: kunit ftrace tracecmd clients badinput kvm kselftest stress)"
 	done
 	case "${ACCEL:-tcg}" in
 	tcg) ;;
@@ -76,4 +76,4 @@ select_kernel() {
 	OUT=$BUILD/out/$FLAVOUR-${KIND:-test}
 }
 KVM_DEV=${KVM_DEV:-/dev/kvm}
-SUITES=${SUITES:-kunit,ftrace,tracecmd,clients,kvm,kselftest}
+SUITES=${SUITES:-kunit,ftrace,tracecmd,clients,badinput,kvm,kselftest}

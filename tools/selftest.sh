@@ -167,6 +167,22 @@ printf '[    2.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x0/0x1\n' >>"$F/res/dm
 expect_fail "summarize: a WARNING in the kernel log fails the run" "FAIL \[kernel\].*WARNING" summ
 sed -i '/^done$/d' "$F/res/status"
 expect_fail "summarize: a guest that did not finish fails the run" "did not finish" summ
+# the suites compared with stock besides ftrace (clients, badinput) keep
+# their baseline beside ftrace's: <dir of --baseline>/<suite>-stock.txt
+mkdir -p "$F/res2"
+printf 'clients rc=0 seconds=1\ndone\n' >"$F/res2/status"
+printf 'KTAP version 1\n1..2\nok 1 x: EINVAL\nnot ok 2 y\n' >"$F/res2/clients.ktap"
+: >"$F/res2/dmesg.txt"
+printf 'PASS\tx: ok\nFAIL\ty\n' >"$F/clients-stock.txt"
+printf 'y\tknown on stock\n' >"$F/clients-stock-reasons.txt"
+summ2() { python3 "$TOP/tools/summarize.py" "$F/res2" --src "$TREE" --suites clients \
+	--baseline "$F/base.txt" --reasons "$F/reasons.txt" --exclude "$F/reasons.txt"; }
+expect_fail "summarize: a clients check named differently from stock's (another answer) fails the run" \
+	"x: ok: in the stock baseline but did not run" summ2
+sed -i 's/^ok 1 x: EINVAL/ok 1 x: ok/' "$F/res2/clients.ktap"
+out=$(summ2 2>&1)
+[ $? = 0 ] && [ "$(tail -1 <<<"$out")" = "1 passed, 0 failed, 1 skipped" ]
+ktap_result $? "summarize: clients parity with stock, a stock failure with a reason is skipped"
 
 # make bench: bad input, and the arithmetic of tools/bench.py on synthetic
 # snapshots where every synthetic event costs one kmalloc-96 object on

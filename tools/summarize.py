@@ -110,6 +110,10 @@ def raw_results(lines):
     return res
 
 
+# suites whose cases are compared with the stock kernel's (baselines/)
+PARITY_SUITES = ('ftrace', 'clients', 'badinput')
+
+
 def suite_generic(kp, tally, suite, lines, show):
     root = parse(kp, lines, quiet=not show)
     n = 0
@@ -159,69 +163,87 @@ def load_reasons(*paths):
     return {name: why for path in paths for name, why in read_table(path)}
 
 
-def suite_ftrace(kp, tally, lines, args):
+class Parity:
+    """Where a suite compared with stock keeps its baseline and reasons."""
+
+    def __init__(self, suite, baseline, reasons, exclude=None, case=''):
+        self.suite, self.baseline, self.reasons = suite, baseline, reasons
+        self.exclude, self.case = exclude, case
+
+
+def parity_of(args, suite):
+    if suite == 'ftrace':
+        return Parity('ftrace', args.baseline, args.reasons, args.exclude, args.case)
+    base = os.path.dirname(args.baseline)
+    return Parity(suite, os.path.join(base, f'{suite}-stock.txt'),
+                  os.path.join(base, f'{suite}-stock-reasons.txt'))
+
+
+def suite_parity(kp, tally, lines, args, par):
+    """Every case that passes on stock must pass; stock's others need a reason."""
+    suite = par.suite
     root = parse(kp, lines)
     raw = raw_results(lines)
     status = dict(leaves(root))
     if not status:
-        tally.fail('ftrace', 'no test results (KTAP missing or empty)')
+        tally.fail(suite, 'no test results (KTAP missing or empty)')
         return
     retried = [n for n, w in raw.items() if w == 'RETRY-PASS']
     if retried:
-        tally.notes.append(f'ftrace: passed only on the retry: {", ".join(sorted(retried))}')
+        tally.notes.append(f'{suite}: passed only on the retry: {", ".join(sorted(retried))}')
 
-    reasons = load_reasons(args.reasons, args.exclude)
+    reasons = load_reasons(*[p for p in (par.reasons, par.exclude) if p])
     if args.stock:
-        write_baseline(args, raw)
+        write_baseline(args, raw, par)
         for name, st in status.items():
             if st == kp.TestStatus.SUCCESS:
                 tally.passed += 1
             elif name in reasons:
                 tally.skipped += 1
             else:
-                tally.fail('ftrace', f'{name}: {raw.get(name)} on stock, no reason in '
-                           f'{os.path.relpath(args.reasons)}')
+                tally.fail(suite, f'{name}: {raw.get(name)} on stock, no reason in '
+                           f'{os.path.relpath(par.reasons)}')
         return
 
-    base = load_baseline(args.baseline)
+    base = load_baseline(par.baseline)
     if not base:
-        tally.notes.append(f'ftrace: no stock baseline at {os.path.relpath(args.baseline)}: '
+        tally.notes.append(f'{suite}: no stock baseline at {os.path.relpath(par.baseline)}: '
                            'every case must pass')
     for name, st in status.items():
         stock = base.get(name)
         if st == kp.TestStatus.SUCCESS:
             tally.passed += 1
             if stock and stock not in ('PASS', 'XFAIL', 'RETRY-PASS'):
-                tally.notes.append(f'ftrace: {name} passes here but is {stock} on stock')
+                tally.notes.append(f'{suite}: {name} passes here but is {stock} on stock')
         elif stock in (None, 'PASS', 'XFAIL', 'RETRY-PASS'):
             what = 'passes on stock' if stock else 'not in the stock baseline'
-            tally.fail('ftrace', f'{name}: {raw.get(name)} here, {what}')
+            tally.fail(suite, f'{name}: {raw.get(name)} here, {what}')
         else:
             tally.skipped += 1
             if name not in reasons:
-                tally.fail('ftrace', f'{name}: {stock} on stock without a reason in '
-                           f'{os.path.relpath(args.reasons)}')
-    if not args.case:
+                tally.fail(suite, f'{name}: {stock} on stock without a reason in '
+                           f'{os.path.relpath(par.reasons)}')
+    if not par.case:
         missing = sorted(set(base) - set(status))
         for name in missing:
-            tally.fail('ftrace', f'{name}: in the stock baseline but did not run')
+            tally.fail(suite, f'{name}: in the stock baseline but did not run')
 
 
-def write_baseline(args, raw):
-    if args.case:
+def write_baseline(args, raw, par):
+    if par.case:
         tally_note = 'not written: only some cases ran (CASE=...)'
-        print(f'ftrace baseline {tally_note}')
+        print(f'{par.suite} baseline {tally_note}')
         return
-    os.makedirs(os.path.dirname(args.baseline), exist_ok=True)
-    with open(args.baseline, 'w') as f:
-        f.write('# ftrace selftest results on the stock kernel, one case (or instance\n'
+    os.makedirs(os.path.dirname(par.baseline), exist_ok=True)
+    with open(par.baseline, 'w') as f:
+        f.write(f'# {par.suite} results on the stock kernel, one case (or instance\n'
                 '# variant) per line: PASS, FAIL, UNRESOLVED, SKIP, XFAIL or TIMEOUT.\n'
                 f'# Written by "make test STOCK=1" ({args.kernel}); never edit by hand.\n'
-                '# Reasons for every non-PASS are in ftrace-stock-reasons.txt.\n')
+                f'# Reasons for every non-PASS are in {os.path.basename(par.reasons)}.\n')
         for name in sorted(raw):
             word = 'PASS' if raw[name] == 'RETRY-PASS' else raw[name]
             f.write(f'{word}\t{name}\n')
-    print(f'ftrace baseline written to {os.path.relpath(args.baseline)} '
+    print(f'{par.suite} baseline written to {os.path.relpath(par.baseline)} '
           f'({len(raw)} cases)')
 
 
@@ -245,7 +267,7 @@ def main():
                     help='results directories of one test run (one per guest; the first also '
                     'holds the host suites)')
     ap.add_argument('--src', required=True, help='kernel source tree (for kunit_parser)')
-    ap.add_argument('--suites', default='kunit,ftrace,tracecmd,clients,kvm,kselftest')
+    ap.add_argument('--suites', default='kunit,ftrace,tracecmd,clients,badinput,kvm,kselftest')
     ap.add_argument('--baseline', required=True)
     ap.add_argument('--reasons', required=True)
     ap.add_argument('--exclude', required=True, help='cases not run, with their reasons')
@@ -278,8 +300,8 @@ def main():
         found = [l for l in (read_lines(os.path.join(d, fname)) for d in dirs) if l is not None]
         if not found:
             tally.fail(suite, f'no results file {fname}')
-        elif suite == 'ftrace':
-            suite_ftrace(kp, tally, merge_ktap(found), args)
+        elif suite in PARITY_SUITES:
+            suite_parity(kp, tally, merge_ktap(found), args, parity_of(args, suite))
         else:
             suite_generic(kp, tally, suite, found[0], show=args.verbose)
         if any(' rc=124' in l for l in ran.get(suite, [])):
