@@ -11,7 +11,7 @@ export SUITES ?= kunit,ftrace,tracecmd,clients,badinput,kvm,kselftest,stress
 export CASE ?=
 export ACCEL ?= tcg
 
-.PHONY: stress help deps tree export check-exported kernel guest-bin check check-series selftest \
+.PHONY: stress help deps tree export check-exported kernel guest-bin check check-series check-nodebugfs selftest \
 	test run exec bench clean distclean
 
 help:
@@ -22,8 +22,8 @@ help:
 	@echo "  make run             interactive guest shell (a scripted tour without a terminal)"
 	@echo "  make exec SCRIPT=f   boot, run a script of yours in the guest, power off"
 	@echo "  make bench           stock vs patched memory and latency table; data, plots in build/bench"
-	@echo "  make tree | export | check-exported | kernel [STOCK=1] [KIND=debug]"
-	@echo "  make check | check-series | selftest | clean | distclean"
+	@echo "  make tree | export | check-exported | kernel [STOCK=1] [KIND=debug|nodebugfs]"
+	@echo "  make check | check-series | check-nodebugfs | selftest | clean | distclean"
 
 deps:
 	@tools/deps.sh
@@ -58,6 +58,9 @@ selftest: tree
 
 check-series: tree
 	@tools/check-series.sh
+
+check-nodebugfs: tree guest-bin
+	@tools/check-nodebugfs.sh
 
 test: tree
 	@tools/test.sh

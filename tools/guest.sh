@@ -6,7 +6,7 @@
 #   guest.sh exec  SCRIPT=file: boot, run the script, print its output, power off
 #   guest.sh bench BENCH_PASS=main|attr [BENCH_REPS=n]: the benchmark scenarios
 #                  (guest/bench); raw data in build/results/<kernel>-bench-<pass>/
-# Environment: STOCK=0|1 KIND=test|debug SUITES CASE KUNIT_FILTER ACCEL=tcg|kvm GUEST_TIMEOUT (s) QEMU_MEM SMP EXTRA_CMDLINE STRESS_SECS
+# Environment: STOCK=0|1 KIND=test|debug|nodebugfs SUITES CASE KUNIT_FILTER ACCEL=tcg|kvm GUEST_TIMEOUT (s) QEMU_MEM SMP EXTRA_CMDLINE STRESS_SECS
 . "$(dirname "$0")/lib.sh"
 
 MODE=${1:-test}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make kernel [STOCK=1] [KIND=test|debug]: configure and build a kernel out of tree.
+# make kernel [STOCK=1] [KIND=test|debug|nodebugfs]: configure and build a kernel out of tree.
 #   patched: source build/linux          -> build/out/patched-KIND
 #   stock:   source build/base (pristine) -> build/out/stock-KIND
 # Config: x86_64 tinyconfig + configs/test.config (+ configs/debug.config),
@@ -20,6 +20,19 @@ FRAGS=("$TOP/configs/test.config")
 # Options that only the series adds (its tests): not for the stock kernel.
 [ "$STOCK" = 1 ] || FRAGS+=("$TOP/configs/series.config")
 [ "$KIND" = debug ] && FRAGS+=("$TOP/configs/debug.config")
+if [ "$KIND" = nodebugfs ]; then
+	# The options nodebugfs.config turns off leave the other fragments, so
+	# that every line still resolves as written (check_config).
+	mkdir -p "$OUT"
+	off=$(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$TOP/configs/nodebugfs.config")
+	nf=()
+	for f in "${FRAGS[@]}"; do
+		g=$OUT/frag-$(basename "$f")
+		grep -v -E "^($(echo "$off" | paste -sd'|'))=" "$f" >"$g"
+		nf+=("$g")
+	done
+	FRAGS=("${nf[@]}" "$TOP/configs/nodebugfs.config")
+fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}

@@ -52,7 +52,7 @@ series_hash() {
 validate_vars() {
 	local s
 	case "${STOCK:-0}" in 0|1) ;; *) die "STOCK must be 0 or 1, not '$STOCK'" ;; esac
-	case "${KIND:-test}" in test|debug) ;; *) die "KIND must be test or debug, not '$KIND'" ;; esac
+	case "${KIND:-test}" in test|debug|nodebugfs) ;; *) die "KIND must be test, debug or nodebugfs, not '$KIND'" ;; esac
 	for s in ${SUITES//,/ }; do
 		[ -x "$TOP/guest/suites/$s" ] \
 			|| die "unknown suite '$s' in SUITES (have: kunit ftrace tracecmd clients badinput kvm kselftest stress)"

@@ -49,7 +49,7 @@ ktap_result $? "make tree on the scratch copy is a no-op"
 env GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.abbrev GIT_CONFIG_VALUE_0=7 make -s -C "$P" check-exported
 ktap_result $? "check-exported does not depend on git's abbreviation length"
 
-expect_fail "unknown KIND is refused" "KIND must be test or debug" m kernel KIND=bogus
+expect_fail "unknown KIND is refused" "KIND must be test, debug or nodebugfs" m kernel KIND=bogus
 expect_fail "bad STOCK is refused" "STOCK must be 0 or 1" m test STOCK=2
 expect_fail "unknown suite is refused" "unknown suite 'bogus'" m test SUITES=kunit,bogus
 expect_fail "unknown ACCEL is refused" "ACCEL must be tcg or kvm" m test ACCEL=xen
