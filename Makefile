@@ -40,7 +40,16 @@ check-exported:
 kernel: tree
 	@tools/kernel.sh build
 
-guest-bin: build/guest-bin/kvm_smoke build/guest-bin/kvm_hold build/guest-bin/map_test
+guest-bin: build/guest-bin/kvm_smoke build/guest-bin/kvm_hold build/guest-bin/map_test \
+	build/guest-bin/kvm_statsfs
+
+# the series' KVM-through-statsfs selftest, from the tree under test (none
+# before the patch that adds it: the kvm suite then reports it skipped)
+KVM_STATSFS_C := build/linux/tools/testing/selftests/statsfs/kvm_statsfs.c
+build/guest-bin/kvm_statsfs: $(wildcard $(KVM_STATSFS_C))
+	@mkdir -p $(@D)
+	@if [ -f $(KVM_STATSFS_C) ]; then gcc -O2 -Wall -Wextra -Werror -o $@ $(KVM_STATSFS_C); \
+	else rm -f $@; fi
 
 # the kernel's ring-buffer and user_events selftests (guest suite "clients")
 build/guest-bin/map_test: tools/selftest-bins.sh

@@ -12,18 +12,19 @@ KTAP_OUT=
 
 . "$TOP/guest/suites/ktap.sh"
 
-# every file a patch deletes lies below a directory of a MAINTAINERS F: entry
-covered_deletions() {
+# every file a patch adds or deletes is a MAINTAINERS F: entry or lies below one
+covered_paths() {
 	local f d ok=1
 	while read -r f; do
 		ok=0
+		grep -qxF "F:	$f" "$TREE/MAINTAINERS" && { ok=1; continue; }
 		d=$(dirname "$f")
 		while [ "$d" != . ]; do
 			grep -qxF "F:	$d/" "$TREE/MAINTAINERS" && { ok=1; break; }
 			d=$(dirname "$d")
 		done
 		[ $ok = 1 ] || return 1
-	done < <(awk '/^diff --git/ { f = $3; sub(/^a\//, "", f) } /^deleted file mode/ { print f }' "$1")
+	done < <(awk '/^diff --git/ { f = $3; sub(/^a\//, "", f) } /^(deleted|new) file mode/ { print f }' "$1")
 	[ $ok = 1 ]
 }
 
@@ -34,9 +35,9 @@ while read -r p; do
 	out=$(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --terse --no-summary --show-types \
 		"$PATCHES/$p" 2>&1) || true
 	# FILE_PATH_CHANGES asks whether MAINTAINERS needs updating; for a
-	# patch that adds no file and deletes only files below a directory a
-	# MAINTAINERS F: entry covers, it does not.
-	if ! grep -q '^new file mode' "$PATCHES/$p" && covered_deletions "$PATCHES/$p"; then
+	# patch whose added and deleted files are all covered by MAINTAINERS
+	# F: entries (the file, or a directory above it), it does not.
+	if covered_paths "$PATCHES/$p"; then
 		out=$(printf '%s\n' "$out" | grep -v 'FILE_PATH_CHANGES' || true)
 	fi
 	rc=0
