@@ -11,9 +11,13 @@ if [ ! -d "$WT" ]; then
 	gitt worktree prune
 	gitt worktree add -q --detach "$WT" base
 fi
+# CHECK_FROM=n: start at patch n (those before it were checked already)
+FROM=${CHECK_FROM:-1}
+case "$FROM" in ''|*[!0-9]*|0) die "CHECK_FROM must be a patch number (1..${#commits[@]}), not '$FROM'" ;; esac
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
+	[ $i -ge "$FROM" ] || continue
 	subj=$(gitt log -1 --format=%s "$c")
 	git -C "$WT" checkout -q --detach "$c"
 	log "check-series: [$i/${#commits[@]}] $subj"
