@@ -526,7 +526,7 @@ def build(args):
         t.add("6", metric, unit, *(fn(x) if has_stats(x) and "kvm0" in k[x]["m"] else None for x in both),
               note)
 
-    sn = "patched: statsfs, empty until it is in the series"
+    sn = "both: KVM's debugfs files; patched: statsfs too"
     srow("per VM: dentries+inodes", "objects",
          lambda x: sum(diff(m(x, "kvm0"), m(x, "kvm16vm"))[c] for c in ("dentries", "inodes")) / 16,
          note=sn)
