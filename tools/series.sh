@@ -17,6 +17,32 @@ format_series() { # outdir
 		-o "$1" base..HEAD >/dev/null
 }
 
+# The cover letter: git format-patch --cover-letter's, with the subject and
+# blurb from docs/cover-letter.txt (first line: subject; then the text).
+COVER_SRC=$TOP/docs/cover-letter.txt
+COVER=0000-cover-letter.patch
+write_cover() { # outfile
+	local d
+	[ -f "$COVER_SRC" ] || return 0
+	d=$(mktemp -d)
+	gitt -c core.abbrev=12 -c format.signature= -c diff.noprefix=false \
+		-c diff.mnemonicPrefix=false \
+		format-patch -q --zero-commit --no-signature -n --cover-letter \
+		-o "$d" base..HEAD >/dev/null
+	# dated as the last patch, not now: the file depends only on the commits
+	python3 - "$d/$COVER" "$COVER_SRC" "$1" "$(gitt log -1 --format=%aD HEAD)" <<'PY'
+import re, sys
+cover, src, out, date = sys.argv[1:]
+text = open(cover).read()
+text = re.sub(r'^Date: .*$', 'Date: ' + date, text, count=1, flags=re.M)
+subject, _, blurb = open(src).read().partition('\n')
+text = text.replace('*** SUBJECT HERE ***', subject.strip(), 1)
+text = text.replace('*** BLURB HERE ***', blurb.strip('\n'), 1)
+open(out, 'w').write(text)
+PY
+	rm -rf "$d"
+}
+
 need_tree() {
 	[ -d "$TREE/.git" ] || die "build/linux does not exist (run 'make tree')"
 	gitt rev-parse -q --verify base >/dev/null || die "build/linux has no tag 'base'"
@@ -43,6 +69,7 @@ cmd_export() {
 	done
 	mv "$PATCHES/series.new" "$PATCHES/series"
 	reapply
+	write_cover "$PATCHES/$COVER"
 	echo "$BASE_SHA256 $(series_hash)" >"$BUILD/linux.stamp"
 	log "export: $n patch(es) in patches/, build/linux at $(gitt rev-parse --short HEAD)" \
 		"(commit patches/ in the project repo)"
@@ -95,6 +122,13 @@ cmd_check_exported() {
 			exit 1
 		fi
 	done
+	if [ -f "$COVER_SRC" ]; then
+		write_cover "$TMPD/$COVER"
+		if ! cmp -s "$TMPD/$COVER" "$PATCHES/$COVER"; then
+			echo "patches/$COVER is not up to date with docs/cover-letter.txt and the series: run 'make export'"
+			exit 1
+		fi
+	fi
 	exit 0
 }
 
