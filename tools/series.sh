@@ -29,6 +29,10 @@ write_cover() { # outfile
 		-c diff.mnemonicPrefix=false \
 		format-patch -q --zero-commit --no-signature -n --cover-letter \
 		-o "$d" base..HEAD >/dev/null
+	if [ ! -f "$d/$COVER" ]; then	# no commits above base: no cover letter
+		rm -rf "$d" "$1"
+		return 0
+	fi
 	# dated as the last patch, not now: the file depends only on the commits
 	python3 - "$d/$COVER" "$COVER_SRC" "$1" "$(gitt log -1 --format=%aD HEAD)" <<'PY'
 import re, sys
@@ -124,7 +128,7 @@ cmd_check_exported() {
 	done
 	if [ -f "$COVER_SRC" ]; then
 		write_cover "$TMPD/$COVER"
-		if ! cmp -s "$TMPD/$COVER" "$PATCHES/$COVER"; then
+		if [ -f "$TMPD/$COVER" ] && ! cmp -s "$TMPD/$COVER" "$PATCHES/$COVER"; then
 			echo "patches/$COVER is not up to date with docs/cover-letter.txt and the series: run 'make export'"
 			exit 1
 		fi
