@@ -39,6 +39,9 @@ import re, sys
 cover, src, out, date = sys.argv[1:]
 text = open(cover).read()
 text = re.sub(r'^Date: .*$', 'Date: ' + date, text, count=1, flags=re.M)
+# the per-file mode summary repeats what the patches say, in lines over
+# 75 columns that checkpatch takes for an unwrapped description
+text = re.sub(r'^ (create|delete) mode \d+ .*\n', '', text, flags=re.M)
 subject, _, blurb = open(src).read().partition('\n')
 text = text.replace('*** SUBJECT HERE ***', subject.strip(), 1)
 text = text.replace('*** BLURB HERE ***', blurb.strip('\n'), 1)
