@@ -377,6 +377,7 @@ def build(args):
         "find_enable_cold": "find events -name enable, cold",
         "formats_cold": "cat every format file, cold",
         "instance_mkdir_rmdir": "mkdir + rmdir of an instance",
+        "plain_mkdir_rmdir": "mkdir + rmdir of a plain directory (/tmp)",
         "tracecmd_to_command": "trace-cmd record: start to first event",
         "tracecmd_total": "trace-cmd record: whole run",
     }
@@ -385,6 +386,14 @@ def build(args):
         row("5", labels.get(op, op), "ms", lambda x: statistics.median(k[x]["lat"][op]) if op in k[x]["lat"] else None,
             note="n=%d, spread %s" % (len(k["stock"]["lat"][op]),
                                       " / ".join(spread(k[x]["lat"].get(op, [])) for x in both)))
+
+    def inst_own(x):
+        lat = k[x]["lat"]
+        if "instance_mkdir_rmdir" not in lat or "plain_mkdir_rmdir" not in lat:
+            return None
+        return statistics.median(lat["instance_mkdir_rmdir"]) - statistics.median(lat["plain_mkdir_rmdir"])
+    row("5", "mkdir + rmdir of an instance, less a plain directory's", "ms", inst_own,
+        note="the kernel's work for the instance: the commands' own cost taken out")
 
     # K. kernfs static-entry directories (the series' test filesystem; patched only)
     def kd(x, a, b, key, per=1):
