@@ -6,6 +6,13 @@
 # round-trip to the same commit ids. Prints KTAP; with --ktap FILE writes it too.
 . "$(dirname "$0")/lib.sh"
 set +e    # the checks below expect commands to fail
+# The checks run make on the copy with variables of their own; what the
+# caller gave (make test STOCK=1 SUITES=...) reaches them through MAKEFLAGS
+# and the Makefile's exports and once made "bench: a bad BENCH_REPS is
+# refused" fail on the STOCK= refusal instead.
+unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL STOCK KIND SUITES CASE ACCEL \
+	GUEST_TIMEOUT FTRACE_CASE_TIMEOUT KUNIT_FILTER BENCH_REPS BENCH_ATTR \
+	BENCH_CLOCK BENCH_PASS STRESS_SECS STRESS_STOCK SCRIPT CHECK_FROM
 KTAP_OUT=
 [ "${1:-}" = --ktap ] && KTAP_OUT=$2
 [ -d "$TREE/.git" ] && [ -d "$BASE_DIR" ] || die "selftest: run 'make tree' first"
