@@ -378,6 +378,10 @@ def build(args):
         "formats_cold": "cat every format file, cold",
         "instance_mkdir_rmdir": "mkdir + rmdir of an instance",
         "plain_mkdir_rmdir": "mkdir + rmdir of a plain directory (/tmp)",
+        "instance_mkdir": "mkdir of an instance",
+        "instance_rmdir": "rmdir of an instance",
+        "plain_mkdir": "mkdir of a plain directory (/tmp)",
+        "plain_rmdir": "rmdir of a plain directory (/tmp)",
         "tracecmd_to_command": "trace-cmd record: start to first event",
         "tracecmd_total": "trace-cmd record: whole run",
     }
@@ -387,13 +391,17 @@ def build(args):
             note="n=%d, spread %s" % (len(k["stock"]["lat"][op]),
                                       " / ".join(spread(k[x]["lat"].get(op, [])) for x in both)))
 
-    def inst_own(x):
+    def inst_own(x, op="mkdir_rmdir"):
         lat = k[x]["lat"]
-        if "instance_mkdir_rmdir" not in lat or "plain_mkdir_rmdir" not in lat:
+        if "instance_" + op not in lat or "plain_" + op not in lat:
             return None
-        return statistics.median(lat["instance_mkdir_rmdir"]) - statistics.median(lat["plain_mkdir_rmdir"])
+        return statistics.median(lat["instance_" + op]) - statistics.median(lat["plain_" + op])
     row("5", "mkdir + rmdir of an instance, less a plain directory's", "ms", inst_own,
         note="the kernel's work for the instance: the commands' own cost taken out")
+    row("5", "  mkdir alone, less a plain directory's", "ms", lambda x: inst_own(x, "mkdir"),
+        note="no grace period: the instance's own work")
+    row("5", "  rmdir alone, less a plain directory's", "ms", lambda x: inst_own(x, "rmdir"),
+        note="includes the grace periods of tracepoint_synchronize_unregister(), alike on both")
 
     # K. kernfs static-entry directories (the series' test filesystem; patched only)
     def kd(x, a, b, key, per=1):
